@@ -1,0 +1,26 @@
+"""The backends of the Theano lineage: one module each, found by listing this package.
+
+Adding a backend means adding a module that defines ``BACKEND``, plus a tox env.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from typing import Tuple
+
+from relucompat.backends._base import Backend, Installed, Loaded, Provider
+
+__all__ = ["Backend", "Installed", "Loaded", "Provider", "registry"]
+
+
+@functools.lru_cache(maxsize=None)
+def registry() -> Tuple[Backend, ...]:
+    """Every declared backend, most preferred first."""
+    found = [
+        importlib.import_module(f"{__name__}.{info.name}").BACKEND
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")
+    ]
+    return tuple(sorted(found, key=lambda backend: backend.priority))

@@ -1,0 +1,181 @@
+"""What a backend module declares, and the logic all backends share.
+
+A backend module (``theano.py``, ``aesara.py``, ``pytensor.py``) holds one
+:class:`Backend`: the import name, the pip distributions that provide it, and its
+place in the preference order. Nothing here imports a backend until :meth:`Backend.load`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A pip distribution that provides a backend's import name."""
+
+    distribution: str  # as on PyPI, e.g. "Theano-PyMC"
+    extra: str  # the relucompat extra that installs it
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A provider found in the environment's distribution metadata."""
+
+    name: str  # normalised: "theano-pymc"
+    version: str
+    extra: str
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One import name of the Theano lineage, as declared by its backend module."""
+
+    import_name: str
+    providers: Tuple[Provider, ...]
+    priority: int  # lower is preferred when the input does not decide
+    # Where the native relu lives when it exists. Imported explicitly: newer
+    # releases stopped importing it from ``<pkg>.tensor`` and warn when it is.
+    native_module: str
+    silenced_on_native_import: Tuple[type, ...] = (DeprecationWarning,)
+    # Which of several installed providers owns the import (only Theano has two).
+    pick: Optional[Callable[[Sequence[Installed], str], Installed]] = None
+
+    def installed(self) -> List[Installed]:
+        """The providers present in the distribution metadata; imports nothing."""
+        from importlib import metadata  # slow to import; keep `import relucompat` cheap
+
+        found = []
+        for provider in self.providers:
+            try:
+                version = metadata.version(provider.distribution)
+            except metadata.PackageNotFoundError:
+                continue
+            name = provider.distribution.lower()
+            found.append(Installed(name, version, provider.extra))
+        return found
+
+    def present(self) -> bool:
+        """Whether ``import <import_name>`` finds a package; runs none of its code."""
+        spec = importlib.util.find_spec(self.import_name)
+        return spec is not None and spec.loader is not None  # not a bare namespace dir
+
+    def provider(self) -> Optional[Installed]:
+        """The provider that ``import <import_name>`` would load, or ``None``."""
+        found = self.installed()
+        if len(found) > 1 and self.pick is not None:
+            spec = importlib.util.find_spec(self.import_name)  # locates, runs nothing
+            origin = spec.origin if spec is not None and spec.origin else ""
+            return self.pick(found, origin)
+        return found[0] if found else None
+
+    def owns(self, obj: object) -> bool:
+        """Whether ``obj`` is an object of this backend, judged by its class alone."""
+        if self.import_name not in sys.modules:
+            return False
+        prefix = self.import_name + "."
+        return any(
+            cls.__module__ == self.import_name or cls.__module__.startswith(prefix)
+            for cls in type(obj).__mro__
+        )
+
+    def load(self) -> Loaded:
+        """Import the backend and probe it. Raises whatever the import raises."""
+        provider = self.provider()
+        # What the backend's own import code warns about (its deprecated calls, a BLAS
+        # probe) is not the user's to act on: keep it for the report instead of showing it.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = importlib.import_module(self.import_name)
+            tensor = importlib.import_module(self.import_name + ".tensor")
+            builders = importlib.import_module(self.import_name + ".compile.builders")
+        native = self._native()
+        if provider is None:  # importable, but not installed as a distribution (a source tree)
+            version = str(getattr(module, "__version__", "unknown"))
+            provider = Installed(self.import_name, version, self.providers[0].extra)
+        return Loaded(
+            backend=self,
+            distribution=provider,
+            module=module,
+            tensor=tensor,
+            OpFromGraph=builders.OpFromGraph,
+            gradient_overrides=_gradient_override_names(builders.OpFromGraph),
+            native=native,
+            native_path=self.native_module + ".relu" if native is not None else None,
+            linker=default_linker(module),
+            import_warnings=tuple(f"{w.category.__name__}: {w.message}" for w in caught),
+        )
+
+    def _native(self) -> Optional[Callable[..., Any]]:
+        with warnings.catch_warnings():
+            for category in self.silenced_on_native_import:
+                warnings.simplefilter("ignore", category)
+            try:
+                nnet = importlib.import_module(self.native_module)
+            except ImportError:  # removed (PyTensor >= 2.9)
+                return None
+        relu = getattr(nnet, "relu", None)
+        return relu if callable(relu) else None
+
+
+@dataclass(eq=False)  # a live handle: equal only to itself
+class Loaded:
+    """An imported backend and what relucompat needs from it."""
+
+    backend: Backend
+    distribution: Installed
+    module: ModuleType
+    tensor: ModuleType
+    OpFromGraph: Any
+    gradient_overrides: Tuple[str, str]  # OpFromGraph's keywords for the L-op and R-op
+    native: Optional[Callable[..., Any]]
+    native_path: Optional[str]
+    linker: str
+    import_warnings: Tuple[str, ...] = ()
+    # Custom-gradient ops, built once per input type (see formulation.py).
+    ops: Dict[Any, Any] = field(default_factory=dict, repr=False)
+    ops_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.distribution.name} {self.distribution.version}"
+
+
+def _gradient_override_names(op_from_graph: type) -> Tuple[str, str]:
+    # PyTensor 3.3 renamed lop_overrides/rop_overrides and warns on the old names.
+    import inspect
+
+    parameters = inspect.signature(op_from_graph.__init__).parameters
+    if "pullback" in parameters:
+        return "pullback", "pushforward"
+    return "lop_overrides", "rop_overrides"
+
+
+_LINKER_NAMES = {
+    "PerformLinker": "py",
+    "CLinker": "c",
+    "OpWiseCLinker": "c",
+    "NumbaLinker": "numba",
+    "JAXLinker": "jax",
+    "PytorchLinker": "pytorch",
+    "MLXLinker": "mlx",
+}
+
+
+def default_linker(module: ModuleType) -> str:
+    """The linker of the backend's default mode, named as in its ``linker=`` flag."""
+    mode_module = importlib.import_module(module.__name__ + ".compile.mode")
+    linker = mode_module.get_default_mode().linker
+    name = type(linker).__name__
+    if name in _LINKER_NAMES:
+        return _LINKER_NAMES[name]
+    if name in ("VM_Linker", "VMLinker"):  # the C loop is "cvm"; the Python loop is "vm"
+        return "cvm" if getattr(linker, "use_cloop", False) else "vm"
+    return name

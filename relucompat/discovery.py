@@ -1,0 +1,267 @@
+"""Which backend a call uses, and what is installed.
+
+A backend is imported only when a call needs it. The choice for one call, in order:
+
+1. the backend that ``x`` or ``alpha`` belongs to, judged from their classes;
+2. :func:`use` or ``$RELUCOMPAT_BACKEND``;
+3. a backend the process has already imported;
+4. the first that imports, in the registry's order (PyTensor, Aesara, Theano).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from relucompat.backends import Backend, Installed, Loaded, registry
+
+ENV_VAR = "RELUCOMPAT_BACKEND"
+
+
+class BackendSkippedWarning(UserWarning):
+    """A backend is installed but does not import, so relucompat used another."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    reason: str  # one line
+    details: str  # the whole traceback
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """One installed distribution of the Theano lineage, as :func:`backends` reports it."""
+
+    name: str
+    version: str
+    import_name: str
+    extra: str
+    usable: bool
+    reason: Optional[str]  # why it is not usable, in one line
+    native: Optional[str]  # dotted path of its nnet.relu
+    linker: Optional[str]  # its default linker
+    details: Optional[str] = field(default=None, repr=False, compare=False)
+
+
+_lock = threading.RLock()
+_loaded: Dict[str, Loaded] = {}  # by import name
+_failed: Dict[str, Failure] = {}
+_owner_by_type: Dict[type, Optional[Backend]] = {}
+_chosen: Optional[str] = None
+_warned: set = set()
+
+
+def backend_of(obj: object) -> Optional[Backend]:
+    """The backend whose class ``obj`` is an instance of, without importing anything."""
+    cls = type(obj)
+    try:
+        return _owner_by_type[cls]
+    except KeyError:
+        pass
+    owner = next((b for b in registry() if b.owns(obj)), None)
+    if owner is not None or cls.__module__ in ("builtins", "numpy"):
+        _owner_by_type[cls] = owner  # an unowned class may be a backend's before import
+    return owner
+
+
+def load(backend: Backend) -> Loaded:
+    """Import ``backend`` once. A failure is recorded and raised as ``ImportError``."""
+    loaded = _loaded.get(backend.import_name)
+    if loaded is not None:
+        return loaded
+    with _lock:
+        if backend.import_name in _loaded:
+            return _loaded[backend.import_name]
+        if backend.import_name not in _failed:
+            before = set(sys.modules)
+            try:
+                _loaded[backend.import_name] = backend.load()
+                return _loaded[backend.import_name]
+            except Exception as exc:  # a broken install must not break discovery
+                import traceback
+
+                for name in set(sys.modules) - before:  # no half-imported backend stays
+                    if name.split(".")[0] == backend.import_name:
+                        del sys.modules[name]
+                _failed[backend.import_name] = Failure(_one_line(exc), traceback.format_exc())
+        failure = _failed[backend.import_name]
+        raise ImportError(
+            f"{_label(backend)} is installed but does not import: {failure.reason}. "
+            f"The full error is in relucompat.backends()."
+        )
+
+
+def backend_for(*objects: Any) -> Loaded:
+    """The loaded backend that a call on ``objects`` uses."""
+    owners: List[Backend] = []
+    for obj in objects:
+        owner = backend_of(obj)
+        if owner is not None and owner not in owners:
+            owners.append(owner)
+    if len(owners) > 1:
+        names = " and ".join(_label(b) for b in owners)
+        raise TypeError(
+            f"relu got variables of two backends, {names}; a graph lives in one backend, "
+            f"so build x and alpha with the same one"
+        )
+    if owners:
+        return load(owners[0])
+    return default()
+
+
+def default() -> Loaded:
+    """The backend for inputs that do not belong to one (steps 2 to 4)."""
+    if _chosen is not None:
+        return _load_named(_chosen, "relucompat.use")
+    named = os.environ.get(ENV_VAR)
+    if named:
+        return _load_named(named, ENV_VAR)
+    for backend in registry():
+        if backend.import_name in sys.modules and backend.import_name not in _failed:
+            return load(backend)
+    skipped = []
+    for backend in registry():
+        if not backend.present():
+            continue
+        try:
+            loaded = load(backend)
+        except ImportError:
+            skipped.append(backend)
+            continue
+        _warn_skipped(skipped, loaded)
+        return loaded
+    raise ImportError(_nothing_usable(skipped))
+
+
+def use(name: Optional[str]) -> None:
+    """Use backend ``name`` for inputs that do not belong to a backend; ``None`` undoes it.
+
+    ``name`` is a distribution name: ``"pytensor"``, ``"aesara"``, ``"theano-pymc"`` or
+    ``"theano"`` (which accepts either distribution that provides ``import theano``).
+    """
+    global _chosen
+    if name is not None:
+        _resolve_name(name, "relucompat.use")
+    _chosen = name
+
+
+def backends() -> List[BackendInfo]:
+    """Every installed distribution of the lineage. Imports each one to check it."""
+    report = []
+    for backend in registry():
+        owner = backend.provider()
+        for installed in backend.installed():
+            if installed != owner:
+                reason = f"shadowed: `import {backend.import_name}` loads {owner.name}"  # type: ignore[union-attr]
+                report.append(_info(installed, backend, None, reason, None))
+                continue
+            try:
+                loaded = load(backend)
+            except ImportError:
+                failure = _failed[backend.import_name]
+                report.append(_info(installed, backend, None, failure.reason, failure.details))
+                continue
+            report.append(_info(installed, backend, loaded, None, None))
+    return report
+
+
+def names() -> Tuple[str, ...]:
+    """The backend names that :func:`use` and ``$RELUCOMPAT_BACKEND`` accept."""
+    return tuple(sorted(_name_table()))
+
+
+def _info(
+    installed: Installed,
+    backend: Backend,
+    loaded: Optional[Loaded],
+    reason: Optional[str],
+    details: Optional[str],
+) -> BackendInfo:
+    return BackendInfo(
+        name=installed.name,
+        version=installed.version,
+        import_name=backend.import_name,
+        extra=installed.extra,
+        usable=loaded is not None,
+        reason=reason,
+        native=loaded.native_path if loaded else None,
+        linker=loaded.linker if loaded else None,
+        details=details,
+    )
+
+
+def _name_table() -> Dict[str, Tuple[Backend, Optional[str]]]:
+    table: Dict[str, Tuple[Backend, Optional[str]]] = {}
+    for backend in registry():
+        for provider in backend.providers:
+            table[provider.distribution.lower()] = (backend, provider.distribution.lower())
+        table[backend.import_name] = (backend, None)  # "theano": whichever provides it
+    return table
+
+
+def _resolve_name(name: str, source: str) -> Tuple[Backend, Optional[str]]:
+    table = _name_table()
+    key = name.lower() if isinstance(name, str) else name
+    if key not in table:
+        allowed = ", ".join(repr(n) for n in sorted(table))
+        raise ValueError(f"unknown backend {source}={name!r}; allowed: {allowed}")
+    backend, distribution = table[key]
+    installed = backend.provider()
+    if installed is None or (distribution is not None and installed.name != distribution):
+        extra = next(
+            p.extra for p in backend.providers if distribution in (None, p.distribution.lower())
+        )
+        found = f"; `import {backend.import_name}` is {installed.name}" if installed else ""
+        raise ImportError(
+            f"{source}={name!r}, but {distribution or backend.import_name} is not "
+            f'installed{found}. Install it with: pip install "relucompat[{extra}]"'
+        )
+    return backend, distribution
+
+
+def _load_named(name: str, source: str) -> Loaded:
+    backend, _ = _resolve_name(name, source)
+    return load(backend)
+
+
+def _warn_skipped(skipped: List[Backend], used: Loaded) -> None:
+    for backend in skipped:
+        if backend.import_name in _warned:
+            continue
+        _warned.add(backend.import_name)
+        warnings.warn(
+            f"relucompat skipped {_label(backend)}, which does not import "
+            f"({_failed[backend.import_name].reason}); using {used.label}. "
+            f"Details: relucompat.backends()",
+            BackendSkippedWarning,
+            stacklevel=4,
+        )
+
+
+def _nothing_usable(skipped: List[Backend]) -> str:
+    extras = ", ".join(
+        f'"relucompat[{p.extra}]"' for backend in registry() for p in backend.providers
+    )
+    broken = "".join(
+        f" {_label(b)} is installed but does not import: {_failed[b.import_name].reason}."
+        for b in skipped
+    )
+    return (
+        f"relu needs a backend of the Theano lineage and none is usable.{broken} "
+        f"Install one with pip: {extras} (pytensor is the maintained one)."
+    )
+
+
+def _label(backend: Backend) -> str:
+    installed = backend.provider()
+    return f"{installed.name} {installed.version}" if installed else backend.import_name
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,166 @@
+"""How relu is built as a graph. Each formulation works on every backend of the lineage:
+Theano, Aesara and PyTensor share every name used here (``switch``, ``cast``,
+``OpFromGraph``...), so a builder takes the loaded backend and uses its modules.
+
+A builder gets ``x`` as a tensor of that backend and ``alpha`` as passed to ``relu``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict
+
+from relucompat.arguments import is_static_zero
+from relucompat.backends import Loaded
+from relucompat.discovery import backend_of
+
+
+@dataclass(frozen=True)
+class Formulation:
+    name: str
+    expression: str
+    build: Callable[[Loaded, Any, Any], Any]
+
+
+def native(backend: Loaded, x: Any, alpha: Any) -> Any:
+    assert backend.native is not None
+    if getattr(alpha, "ndim", 0) and backend_of(alpha) is None and alpha.size != 1:
+        # Theano's ``alpha == 0`` would raise on it; its alpha branch converts it anyway.
+        alpha = backend.tensor.as_tensor_variable(alpha)
+    return backend.native(x, alpha)
+
+
+def abs_average(backend: Loaded, x: Any, alpha: Any) -> Any:
+    """Theano 1.0.5's ``nnet.relu``, op for op, so that the results match bit for bit."""
+    if is_static_zero(alpha):
+        return 0.5 * (x + abs(x))
+    # Same constants as Theano, in the same order: they set the dtype and the rounding.
+    alpha = backend.tensor.as_tensor_variable(alpha)
+    f1 = 0.5 * (1 + alpha)
+    f2 = 0.5 * (1 - alpha)
+    return f1 * x + f2 * abs(x)
+
+
+def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
+    """The strict contract: a switch forward, and a gradient masked by ``x > 0``.
+
+    ``switch(x <= 0, 0, x)`` sends -inf, -0.0 and 0 to +0 and lets NaN through. Its own
+    gradient would pass the upstream gradient at NaN, and on C linkers it compiles to a
+    slow Switch, so an ``OpFromGraph`` supplies the gradient ``g * (x > 0)`` instead.
+    """
+    T = backend.tensor
+    if is_static_zero(alpha):
+        if x.dtype[0] in "iu":  # integers have no gradient to fix; keep their dtype
+            return T.switch(T.le(x, 0), T.constant(0, dtype=x.dtype), x)
+        return _cached_op(backend, "relu", (x.type,), _relu_op)(x)
+    dtype = leaky_dtype(x.dtype, alpha)
+    if backend_of(alpha) is None:
+        import numpy as np
+
+        alpha = T.constant(np.asarray(alpha, dtype=dtype))
+    x, alpha = T.cast(x, dtype), T.cast(alpha, dtype)
+    ndim = max(x.ndim, alpha.ndim)
+    x, alpha = _pad(x, ndim), _pad(alpha, ndim)
+    return _cached_op(backend, "leaky", (x.type, alpha.type), _leaky_op)(x, alpha)
+
+
+def leaky_dtype(x_dtype: str, alpha: Any) -> str:
+    """The strict output dtype for a non-zero alpha (the README's dtype table)."""
+    import numpy as np
+
+    if backend_of(alpha) is None and np.ndim(alpha) == 0:
+        return x_dtype if x_dtype[0] == "f" else "float64"
+    promoted = np.result_type(x_dtype, np.dtype(alpha.dtype))
+    return "float64" if promoted.kind in "iu" else str(promoted)
+
+
+def _pad(var: Any, ndim: int) -> Any:
+    missing = ndim - var.ndim
+    return var.dimshuffle(("x",) * missing + tuple(range(var.ndim))) if missing else var
+
+
+def _cached_op(backend: Loaded, kind: str, types: tuple, make: Callable[..., Any]) -> Any:
+    key = (kind,) + types
+    op = backend.ops.get(key)
+    if op is None:
+        with backend.ops_lock:
+            op = backend.ops.get(key)
+            if op is None:
+                op = backend.ops[key] = make(backend, *types)
+    return op
+
+
+def _relu_op(backend: Loaded, x_type: Any) -> Any:
+    T = backend.tensor
+    x = x_type()
+    # A Python 0 (int8) keeps the output dtype of a float x and, on Theano and Aesara,
+    # avoids the slow C path that a float constant branch takes.
+    out = T.switch(T.le(x, 0), 0, x)
+
+    def mask(x: Any) -> Any:
+        return T.cast(T.gt(x, 0), x.dtype)
+
+    def lop(inputs: Any, outputs: Any, grads: Any) -> Any:
+        return [grads[0] * mask(inputs[0])]
+
+    def rop(inputs: Any, eval_points: Any) -> Any:
+        return [None if eval_points[0] is None else eval_points[0] * mask(inputs[0])]
+
+    return _op_from_graph(backend, [x], out, lop, rop, "relu_strict")
+
+
+def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
+    T = backend.tensor
+    x, alpha = x_type(), alpha_type()
+    zero = T.constant(0, dtype=x.dtype)
+    # alpha == 0 at run time must give +0, as the static case does, not 0 * -inf = NaN.
+    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, alpha * x), x)
+
+    def slope(x: Any, alpha: Any) -> Any:
+        return T.switch(T.gt(x, 0), T.constant(1, dtype=x.dtype), alpha)
+
+    def negative_part(x: Any) -> Any:
+        return T.switch(T.le(x, 0), x, zero)
+
+    def lop(inputs: Any, outputs: Any, grads: Any) -> Any:
+        (x, alpha), (g,) = inputs, grads
+        return [_sum_to(T, g * slope(x, alpha), x), _sum_to(T, g * negative_part(x), alpha)]
+
+    def rop(inputs: Any, eval_points: Any) -> Any:
+        (x, alpha), (ex, ea) = inputs, eval_points
+        out = None if ex is None else ex * slope(x, alpha)
+        if ea is not None:
+            term = ea * negative_part(x)
+            out = term if out is None else out + term
+        return [out]
+
+    return _op_from_graph(backend, [x, alpha], out, lop, rop, "leaky_relu_strict")
+
+
+def _op_from_graph(backend: Loaded, inputs: list, out: Any, lop: Any, rop: Any, name: str) -> Any:
+    # inline=True: the inner graph is expanded at compile time, so elemwise fusion applies.
+    lop_keyword, rop_keyword = backend.gradient_overrides
+    overrides = {lop_keyword: lop, rop_keyword: rop}
+    return backend.OpFromGraph(inputs, [out], inline=True, name=name, **overrides)
+
+
+def _sum_to(T: Any, grad: Any, var: Any) -> Any:
+    """Reduce ``grad`` over the axes along which ``var`` was broadcast."""
+    axes = tuple(
+        i
+        for i, (g_b, v_b) in enumerate(zip(grad.broadcastable, var.broadcastable))
+        if v_b and not g_b
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return T.cast(grad, var.dtype) if grad.dtype != var.dtype else grad
+
+
+FORMULATIONS: Dict[str, Formulation] = {
+    f.name: f
+    for f in (
+        Formulation("native", "nnet.relu(x, alpha)", native),
+        Formulation("abs-average", "0.5*(x+abs(x))", abs_average),
+        Formulation("masked-switch", "switch(x<=0, 0, x), gradient g*(x>0)", masked_switch),
+    )
+}

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from harness import Harness, expected, harnesses
+
+
+def pytest_report_header() -> str:
+    promised = expected()
+    return f"relucompat backends promised by this env: {promised if promised is not None else 'any installed'}"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Every test that takes ``h`` runs once per backend and linker of this env.
+    if "h" in metafunc.fixturenames:
+        found = harnesses()
+        metafunc.parametrize(
+            "h",
+            found or [pytest.param(None, marks=pytest.mark.skip(reason="no backend installed"))],
+            ids=[str(item) for item in found] or ["no-backend"],
+            scope="module",
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test may call relucompat.use(); do not let it leak into the next one.
+    import relucompat.discovery
+
+    monkeypatch.setattr(relucompat.discovery, "_chosen", None)
+    monkeypatch.delenv("RELUCOMPAT_BACKEND", raising=False)
+    monkeypatch.delenv("RELUCOMPAT_SEMANTICS", raising=False)
+
+
+__all__ = ["Harness"]
+
+
+# Hypothesis profiles: "default" for a quick local run, "ci" in tox (2,000 examples per
+# test), "thorough" on demand: HYPOTHESIS_PROFILE=thorough tox -e <env>.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": False}
+settings.register_profile("default", max_examples=200, **_common)
+settings.register_profile("ci", max_examples=2000, **_common)
+settings.register_profile("thorough", max_examples=20000, **_common)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,135 @@
+"""The backends under test, and the few graph helpers tests need on each of them.
+
+``$RELUCOMPAT_TEST_BACKENDS`` (set by every tox env) lists what the env must have, as
+``name=formulation@linker``: the backend, the formulation its ``"theano"`` route must use,
+and its default linker.
+A listed backend that does not load fails the run; it never skips. Without the variable,
+every installed backend that loads is tested.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from relucompat import discovery
+from relucompat.backends import Loaded, registry
+
+ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
+LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
+
+
+@dataclass(frozen=True)
+class Promise:
+    formulation: str
+    linker: str
+
+
+def expected() -> Optional[Dict[str, Promise]]:
+    """``{import name: Promise}`` that this env makes, or ``None`` outside tox."""
+    if ENV_VAR not in os.environ:
+        return None
+    promised = {}
+    for item in filter(None, (part.strip() for part in os.environ[ENV_VAR].split(","))):
+        name, _, rest = item.partition("=")
+        formulation, _, linker = rest.partition("@")
+        promised[name] = Promise(formulation, linker)
+    return promised
+
+
+@functools.lru_cache(maxsize=None)
+def loaded_backends() -> Tuple[Loaded, ...]:
+    promised = expected()
+    found = []
+    for backend in registry():
+        if promised is not None and backend.import_name not in promised:
+            continue
+        if promised is None and not backend.present():
+            continue
+        try:
+            found.append(discovery.load(backend))
+        except ImportError:
+            if promised is not None:
+                raise
+    return tuple(found)
+
+
+def linkers() -> List[str]:
+    return [name.strip() for name in os.environ.get(LINKERS_VAR, "default").split(",")]
+
+
+@dataclass(frozen=True)
+class Harness:
+    """One loaded backend compiled with one linker."""
+
+    loaded: Loaded
+    linker: str
+
+    @property
+    def name(self) -> str:
+        return self.loaded.backend.import_name
+
+    @property
+    def B(self) -> Any:
+        return self.loaded.module
+
+    @property
+    def T(self) -> Any:
+        return self.loaded.tensor
+
+    def __str__(self) -> str:
+        return f"{self.name}-{self.linker}"
+
+    def mode(self) -> Any:
+        if self.linker == "default":
+            return None
+        mode = importlib.import_module(self.name + ".compile.mode")
+        return mode.Mode(linker=self.linker, optimizer="fast_run")
+
+    def function(self, inputs: list, outputs: list) -> Any:
+        return self.B.function(inputs, outputs, mode=self.mode(), on_unused_input="ignore")
+
+    def var(self, dtype: str, ndim: int = 1) -> Any:
+        make = {0: self.T.scalar, 1: self.T.vector, 2: self.T.matrix}[ndim]
+        return make(dtype=dtype)
+
+    def grad(self, cost: Any, wrt: Any) -> Any:
+        return self.B.grad(cost, wrt)
+
+    def rop(self, y: Any, wrt: Any, eval_point: Any) -> Any:
+        gradient = self.B.gradient
+        if hasattr(gradient, "pushforward"):  # PyTensor >= 3.3 renamed Rop
+            return gradient.pushforward(y, wrt, eval_point)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return gradient.Rop(y, wrt, eval_point)
+
+    def verify_grad(self, fun: Any, points: list) -> None:
+        self.B.gradient.verify_grad(fun, points, rng=np.random.RandomState(42), mode=self.mode())
+
+
+def harnesses() -> List[Harness]:
+    return [Harness(loaded, linker) for loaded in loaded_backends() for linker in linkers()]
+
+
+def same_bits(actual: Any, expected: Any, signed_zeros: bool = True) -> bool:
+    """Equal dtype, shape and bytes; NaN payloads included. ``signed_zeros=False`` lets
+    -0.0 match +0.0 (the contract leaves the sign of a zero gradient open)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    if actual.dtype != expected.dtype or actual.shape != expected.shape:
+        return False
+    if not signed_zeros and actual.dtype.kind == "f":
+        zero = actual.dtype.type(0)
+        actual, expected = actual + zero, expected + zero  # -0.0 + 0.0 is +0.0
+    return actual.tobytes() == expected.tobytes()
+
+
+def describe(actual: Any, expected: Any) -> str:
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    return f"\n  got      {actual.dtype} {actual!r}\n  expected {expected.dtype} {expected!r}"

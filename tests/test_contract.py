@@ -1,0 +1,244 @@
+"""The ``"strict"`` contract (README, "Semantics"), edge value by edge value, on every backend.
+
+Each dtype compiles one function that returns every quantity the contract speaks of, so a
+C backend compiles a handful of graphs for this whole file.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import oracle
+import pytest
+from golden_cases import float_edges, int_edges
+from harness import Harness, describe, same_bits
+
+import relucompat
+
+FLOATS = ["float16", "float32", "float64"]
+INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+
+
+def upstream(x: np.ndarray) -> np.ndarray:
+    # Finite, non-zero and of both signs, so that 0 * g would show its sign.
+    return np.resize(np.array([2.0, -3.0, 0.5, -1.25], dtype=x.dtype), x.shape)
+
+
+def slopes(x: np.ndarray) -> np.ndarray:
+    return np.resize(np.array([0.3, -0.3, 0.0, 1.0, 2.0], dtype=x.dtype), x.shape)
+
+
+@functools.lru_cache(maxsize=None)
+def supports(h: Harness, dtype: str) -> bool:
+    """Whether this backend and linker compile ``dtype`` at all (numba has no float16)."""
+    x = h.var(dtype)
+    try:
+        h.function([x], [x * 2])(np.ones(2, dtype=dtype))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def need(h: Harness, dtype: str) -> None:
+    if not supports(h, dtype):
+        pytest.skip(f"{h.name} with linker {h.linker} cannot compile {dtype} at all")
+
+
+@functools.lru_cache(maxsize=None)
+def strict(h: Harness, dtype: str) -> dict:
+    """Every strict-contract quantity for the edge vector, from one compiled function."""
+    x, g, a, av = h.var(dtype), h.var(dtype), h.var(dtype, 0), h.var(dtype)
+    ev_a = h.var(dtype)
+    plain = relucompat.relu(x, semantics="strict")
+    leaky = relucompat.relu(x, 0.3, semantics="strict")
+    prelu = relucompat.relu(x, a, semantics="strict")
+    per_element = relucompat.relu(x, av, semantics="strict")
+    first = h.grad((plain * g).sum(), x)
+    outputs = {
+        "fwd": plain,
+        "grad": h.grad(plain.sum(), x),
+        "grad_g": first,
+        "rop": h.rop(plain, x, g),
+        "second": h.grad((first * g).sum(), x),
+        "fwd_leaky": leaky,
+        "grad_leaky_g": h.grad((leaky * g).sum(), x),
+        "fwd_prelu": prelu,
+        "grad_prelu_x": h.grad((prelu * g).sum(), x),
+        "grad_prelu_a": h.grad((prelu * g).sum(), a),
+        "fwd_vec": per_element,
+        "grad_vec_x": h.grad((per_element * g).sum(), x),
+        "grad_vec_a": h.grad((per_element * g).sum(), av),
+        "rop_vec": h.rop(per_element, [x, av], [g, ev_a]),
+        "rop_vec_a_only": h.rop(per_element, av, ev_a),
+    }
+    function = h.function([x, g, a, av, ev_a], list(outputs.values()))
+    xv = float_edges(dtype)
+    values = function(xv, upstream(xv), np.asarray(0.3, dtype), slopes(xv), upstream(xv)[::-1].copy())
+    return dict(zip(outputs, values))
+
+
+def check(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
+    assert same_bits(actual, expected), f"{what}:{describe(actual, expected)}"
+
+
+def check_gradient(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
+    # Rewriters (switch sinking) and numba's fastmath (nsz) choose the sign of a zero.
+    assert same_bits(actual, expected, signed_zeros=False), f"{what}:{describe(actual, expected)}"
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+class TestStrictFloats:
+    def test_forward(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        check(strict(h, dtype)["fwd"], oracle.forward(x), "relu(x)")
+
+    def test_edges_spelled_out(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        fwd = strict(h, dtype)["fwd"]
+        assert fwd.dtype == dtype
+        for value in (-np.inf, -1.0, -0.0, 0.0):
+            hits = fwd[(x == value) & (np.signbit(x) == np.signbit(value))]
+            assert hits.size and (hits == 0).all() and not np.signbit(hits).any(), value
+        assert np.isnan(fwd[np.isnan(x)]).all()
+        assert (fwd[x == np.inf] == np.inf).all()
+        tiny = np.nextafter(np.zeros((), dtype), np.ones((), dtype))
+        assert same_bits(fwd[x == tiny], np.array([tiny], dtype))
+        biggest = np.finfo(dtype).max
+        assert same_bits(fwd[x == biggest], np.array([biggest], dtype))  # no overflow
+
+    def test_gradient_of_sum_is_the_mask(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        grad = strict(h, dtype)["grad"]
+        check(grad, oracle.grad_x(x, np.ones_like(x)), "grad(sum(relu(x)))")
+        assert (grad[x == 0] == 0).all() and (grad[np.isnan(x)] == 0).all()
+
+    def test_gradient_with_upstream(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        check_gradient(strict(h, dtype)["grad_g"], oracle.grad_x(x, upstream(x)), "grad(sum(relu(x)*g))")
+
+    def test_rop_matches_the_gradient(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        check_gradient(strict(h, dtype)["rop"], oracle.grad_x(x, upstream(x)), "Rop(relu(x), x, g)")
+
+    def test_second_derivative_is_zero(self, h, dtype):
+        need(h, dtype)
+        second = strict(h, dtype)["second"]
+        assert second.shape == float_edges(dtype).shape
+        assert (second == 0).all()
+
+    def test_python_alpha(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        check(strict(h, dtype)["fwd_leaky"], oracle.forward(x, 0.3), "relu(x, 0.3)")
+        check_gradient(strict(h, dtype)["grad_leaky_g"], oracle.grad_x(x, upstream(x), 0.3), "its gradient")
+
+    def test_symbolic_scalar_alpha(self, h, dtype):
+        need(h, dtype)
+        x, alpha = float_edges(dtype), np.asarray(0.3, dtype)
+        got = strict(h, dtype)
+        check(got["fwd_prelu"], oracle.forward(x, alpha), "relu(x, a)")
+        check_gradient(got["grad_prelu_x"], oracle.grad_x(x, upstream(x), alpha), "d/dx")
+        # A sum over x: its rounding depends on the backend's summation order.
+        want = oracle.grad_alpha(x, upstream(x), alpha)
+        assert got["grad_prelu_a"].dtype == want.dtype
+        np.testing.assert_allclose(got["grad_prelu_a"], want, rtol=1e-2 if dtype == "float16" else 1e-5)
+
+    def test_tensor_alpha(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        alpha = slopes(x)
+        got = strict(h, dtype)
+        check(got["fwd_vec"], oracle.forward(x, alpha), "relu(x, alpha_vector)")
+        check_gradient(got["grad_vec_x"], oracle.grad_x(x, upstream(x), alpha), "d/dx")
+        check_gradient(got["grad_vec_a"], oracle.grad_alpha(x, upstream(x), alpha), "d/dalpha")
+
+    def test_rop_with_respect_to_x_and_alpha(self, h, dtype):
+        need(h, dtype)
+        x = float_edges(dtype)
+        alpha, ev_x, ev_a = slopes(x), upstream(x), upstream(x)[::-1]
+        along_alpha = oracle.grad_alpha(x, ev_a, np.zeros_like(x))  # ev_a * (x if x <= 0 else 0)
+        got = strict(h, dtype)
+        check_gradient(got["rop_vec_a_only"], along_alpha, "Rop along alpha")
+        both = oracle.grad_x(x, ev_x, alpha) + along_alpha
+        np.testing.assert_array_equal(got["rop_vec"], both)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_theano_rop_and_second_derivative_work(h, dtype):
+    # Values are the golden file's business; here: both derivatives build, compile and agree.
+    x, g = h.var(dtype), h.var(dtype)
+    y = relucompat.relu(x, semantics="theano")
+    first = h.grad((y * g).sum(), x)
+    rop, grad, second = h.function([x, g], [h.rop(y, x, g), first, h.grad(first.sum(), x)])(
+        float_edges(dtype), upstream(float_edges(dtype))
+    )
+    np.testing.assert_allclose(rop, grad)
+    assert second.shape == grad.shape and (second[~np.isnan(second)] == 0).all()
+
+
+@functools.lru_cache(maxsize=None)
+def integers(h: Harness, semantics: str) -> dict:
+    xs = {dtype: h.var(dtype) for dtype in INTS}
+    outputs = []
+    for x in xs.values():
+        outputs += [relucompat.relu(x, semantics=semantics), relucompat.relu(x, 0.3, semantics=semantics)]
+    values = h.function(list(xs.values()), outputs)(*(int_edges(d) for d in INTS))
+    return {dtype: (values[2 * i], values[2 * i + 1]) for i, dtype in enumerate(INTS)}
+
+
+@pytest.mark.parametrize("dtype", INTS)
+def test_strict_integers_keep_their_dtype(h, dtype):
+    plain, leaky = integers(h, "strict")[dtype]
+    x = int_edges(dtype)
+    check(plain, oracle.forward(x), f"relu({dtype})")
+    check(leaky, oracle.forward(x, 0.3), f"relu({dtype}, 0.3)")
+
+
+def test_strict_uint8_is_not_int16(h):
+    # A naive switch(x <= 0, 0, x) promotes uint8 to int16 through the int8 constant.
+    y = relucompat.relu(h.var("uint8"), semantics="strict")
+    assert y.dtype == "uint8"
+
+
+@pytest.mark.parametrize("semantics", ["theano", "strict"])
+@pytest.mark.parametrize("dtype", ["bool", "complex64", "complex128"])
+def test_bool_and_complex_are_rejected(h, semantics, dtype):
+    why = "bool" if dtype == "bool" else "complex"
+    with pytest.raises(TypeError, match=why):
+        relucompat.relu(h.var(dtype), semantics=semantics)
+    with pytest.raises(TypeError, match=why):
+        relucompat.relu(np.zeros(3, dtype=dtype), semantics=semantics)
+
+
+@pytest.mark.parametrize("semantics", ["theano", "strict"])
+def test_verify_grad_away_from_the_kink(h, semantics):
+    rng = np.random.RandomState(0)
+    x = rng.uniform(0.1, 2.0, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    alpha = rng.uniform(0.1, 0.5, (4,))
+    h.verify_grad(lambda v: relucompat.relu(v, semantics=semantics), [x])
+    h.verify_grad(lambda v, a: relucompat.relu(v, a, semantics=semantics), [x, alpha])
+
+
+@pytest.mark.parametrize("semantics", ["theano", "strict"])
+def test_numbers_and_arrays_become_constants_of_the_backend(h, semantics):
+    relucompat.use(h.loaded.distribution.name)
+    y = relucompat.relu(np.array([-1.0, 2.0]), semantics=semantics)
+    assert h.loaded.backend.owns(y)
+    assert h.function([], [y])()[0].tolist() == [0.0, 2.0]
+    scalar = relucompat.relu(-3.5, semantics=semantics)
+    assert h.function([], [scalar])()[0] == 0
+
+
+def test_shared_variables_and_constants_are_inputs(h):
+    shared = h.B.shared(np.array([-2.0, 3.0]))
+    constant = h.T.constant(np.array([-2.0, 3.0]))
+    for x in (shared, constant):
+        for semantics in ("theano", "strict"):
+            y = relucompat.relu(x, semantics=semantics)
+            assert h.function([], [y])()[0].tolist() == [0.0, 3.0]

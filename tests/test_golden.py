@@ -1,0 +1,95 @@
+"""``"theano"`` semantics reproduce Theano 1.0.5's ``nnet.relu`` bit for bit, everywhere.
+
+The vectors come from the real Theano 1.0.5 (tools/make_golden.py). Each dtype's cases are
+compiled as one function, so a backend compiles four graphs here, not fifty.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+
+import golden_cases
+import numpy as np
+import pytest
+from harness import Harness, describe, same_bits
+from test_contract import need
+
+import relucompat
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "theano-1.0.5.json")
+
+# Set by tox envs whose compiled arithmetic is known not to follow Theano's op by op for a
+# non-zero alpha (see README, "Bit-identity"). There, alpha != 0 cases are checked to a few
+# ulps away from the overflow edge, and alpha == 0 cases still bit for bit.
+TOLERANT = os.environ.get("RELUCOMPAT_TEST_GOLDEN_TOLERANT") == "leaky"
+
+
+@functools.lru_cache(maxsize=None)
+def golden() -> dict:
+    with open(GOLDEN) as stream:
+        return {case["id"]: case for case in json.load(stream)["cases"]}
+
+
+@functools.lru_cache(maxsize=None)
+def computed(h: Harness, dtype: str) -> dict:
+    group = golden_cases.by_dtype()[dtype]
+
+    def relu(x, alpha):
+        return relucompat.relu(x, alpha, semantics="theano")
+
+    inputs, outputs, feed = golden_cases.build(h.B, relu, dtype, group)
+    values = list(h.function(inputs, outputs)(*feed))
+    found = {}
+    for case in group:
+        found[case.id] = {name: values.pop(0) for name in golden_cases.output_names(case)}
+    return found
+
+
+def test_golden_file_matches_the_case_definitions():
+    cases = golden_cases.cases()
+    assert sorted(c.id for c in cases) == sorted(golden())
+    for case in cases:
+        assert golden()[case.id]["x"]["hex"] == case.x.tobytes().hex(), case.id
+
+
+@pytest.mark.parametrize("case", golden_cases.cases(), ids=lambda case: case.id)
+def test_theano_semantics_are_bit_identical_to_theano_1_0_5(h, case):
+    need(h, case.dtype)
+    got = computed(h, case.dtype)[case.id]
+    want = golden()[case.id]["outputs"]
+    assert sorted(got) == sorted(want)
+    leaky = not (case.alpha_kind == "python" and case.alpha == 0)
+    for name, value in got.items():
+        expected = golden_cases.decode(want[name])
+        if TOLERANT and leaky and case.g is not None:
+            assert_close_to_theano(value, expected, case, name)
+        else:
+            assert same_bits(value, expected), f"{case.id} {name}:{describe(value, expected)}"
+
+
+def assert_close_to_theano(got, want, case, name):
+    """Same dtype, NaN and inf positions, and values within 8 ulp, away from overflow."""
+    assert got.dtype == want.dtype and got.shape == want.shape, f"{case.id} {name}"
+    if got.ndim == 0:  # a gradient summed over every x, edges included
+        np.testing.assert_allclose(got, want, rtol=1e-5, equal_nan=True, err_msg=f"{case.id} {name}")
+        return
+    x = case.x if name != "grad_alpha" or case.x.ndim == 1 else case.x[0]
+    inside = np.abs(x.astype("float64")) <= np.finfo(case.dtype).max / 4
+    eps = np.finfo(got.dtype).eps
+    np.testing.assert_allclose(
+        got[..., inside], want[..., inside], rtol=8 * eps, atol=8 * eps, equal_nan=True,
+        err_msg=f"{case.id} {name}",
+    )
+
+
+def test_the_golden_data_shows_theanos_warts():
+    # The warts the "theano" semantics promise to keep, read from the golden file itself.
+    fwd = golden_cases.decode(golden()["float32/alpha=0"]["outputs"]["fwd"])
+    grad = golden_cases.decode(golden()["float32/alpha=0"]["outputs"]["grad"])
+    x = golden_cases.float_edges("float32")
+    assert np.isnan(fwd[x == -np.inf]).all()
+    assert (grad[x == 0] == 0.5).all()
+    assert np.isinf(fwd[x == np.finfo("float32").max]).all()
+    assert golden()["int32/alpha=0"]["outputs"]["fwd"]["dtype"] == "float64"

@@ -1,0 +1,65 @@
+"""Importing relucompat imports no backend; using one backend imports no other and
+changes none of its config flags."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+LINEAGE = ("theano", "aesara", "pytensor")
+
+
+def run(script: str) -> dict:
+    found = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    return json.loads(found.stdout.splitlines()[-1])
+
+
+def test_import_relucompat_imports_no_backend():
+    seen = run(
+        """
+        import json, sys, warnings
+        warnings.simplefilter("error")
+        import relucompat
+        from relucompat import relu, explain, backends, use
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in %r)))
+        """
+        % (LINEAGE,)
+    )
+    assert seen == []
+
+
+@pytest.mark.parametrize("semantics", ["theano", "strict"])
+def test_relu_on_one_backend_imports_no_other_and_changes_no_flag(h, semantics):
+    name = h.name
+    seen = run(
+        f"""
+        import json, sys, warnings
+        import {name}, {name}.tensor
+        warnings.simplefilter("error")  # from here on, any warning is relucompat's
+        FLAGS = ("mode", "linker", "floatX", "cast_policy", "optimizer", "compute_test_value",
+                 "on_opt_error", "warn_float64")
+        def flags():
+            return {{k: str(getattr({name}.config, k, None)) for k in FLAGS}}
+        before = flags()
+        import relucompat
+        x = {name}.tensor.vector()
+        y = relucompat.relu(x, semantics={semantics!r})
+        relucompat.relu(x, 0.3, semantics={semantics!r})
+        relucompat.explain(x)
+        others = sorted(m for m in sys.modules if m.split(".")[0] in {LINEAGE!r} and m.split(".")[0] != {name!r})
+        relucompat.backends()  # imports every installed backend, by design
+        print(json.dumps({{"others": others, "before": before, "after": flags()}}))
+        """
+    )
+    assert seen["others"] == []
+    assert seen["before"] == seen["after"]

@@ -1,0 +1,66 @@
+"""noxfile.py offers exactly the pairings of tox.ini, as tox itself reads them.
+
+Runs in the lint env, which installs tox and nox; elsewhere it skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytest.importorskip("tox", reason="the lint env installs tox and nox for this check")
+pytest.importorskip("nox", reason="the lint env installs tox and nox for this check")
+sys.path.insert(0, ROOT)
+
+import noxfile  # noqa: E402
+
+
+def tox_config(keys):
+    found = subprocess.run(
+        [sys.executable, "-m", "tox", "config", "-e", "ALL", "-k", *keys],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    envs, current, key = {}, None, None
+    for line in found.stdout.splitlines():
+        if line.startswith("[testenv:"):
+            current = envs.setdefault(line[len("[testenv:"):-1], {})
+        elif " = " in line or line.endswith(" ="):
+            key, _, value = line.partition(" =")
+            current[key] = [value.strip()] if value.strip() else []
+        elif line.startswith("  ") and current is not None:
+            current[key].append(line.strip())
+    return envs
+
+
+def nox_sessions():
+    found = subprocess.run(
+        [sys.executable, "-m", "nox", "--list", "--json"], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return {s["session"]: s for s in json.loads(found.stdout)}
+
+
+def test_same_env_names_and_pythons():
+    tox = tox_config(["base_python"])
+    nox = nox_sessions()
+    assert sorted(nox) == sorted(tox)
+    for name, session in nox.items():
+        assert session["python"] == next(p.python for p in noxfile.matrix() if p.name == name)
+        assert tox[name]["base_python"][0].replace(".", "").startswith(f"py{session['python'].replace('.', '')}")
+
+
+def test_same_installs_and_environment():
+    tox = tox_config(["extras", "deps", "set_env", "skip_install"])
+    for pairing in noxfile.matrix():
+        env = tox[pairing.name]
+        assert sorted(pairing.extras) == sorted(env["extras"]), pairing.name
+        assert pairing.deps == env["deps"], pairing.name
+        assert str(pairing.skip_install) == env["skip_install"][0], pairing.name
+        tox_env = dict(line.split("=", 1) for line in env["set_env"])
+        for key, value in pairing.set_env.items():
+            expanded = value.replace("{env_dir}", os.path.join(ROOT, ".tox", pairing.name))
+            assert tox_env[key] == expanded, (pairing.name, key)

@@ -1,0 +1,78 @@
+"""Hypothesis: ``"strict"`` equals its NumPy oracle bit for bit, NaN and inf included.
+
+One compiled function per backend, linker and dtype serves every example.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+import oracle
+import pytest
+from harness import Harness, describe, same_bits
+from hypothesis import given
+from hypothesis import strategies as st
+from test_contract import need
+
+import relucompat
+
+FLOATS = ["float16", "float32", "float64"]
+WIDTH = {"float16": 16, "float32": 32, "float64": 64}
+
+
+@functools.lru_cache(maxsize=None)
+def compiled(h: Harness, dtype: str):
+    x, g, alpha = h.var(dtype), h.var(dtype), h.var(dtype)
+    plain = relucompat.relu(x, semantics="strict")
+    leaky = relucompat.relu(x, alpha, semantics="strict")
+    outputs = [
+        plain,
+        h.grad((plain * g).sum(), x),
+        leaky,
+        h.grad((leaky * g).sum(), x),
+        h.grad((leaky * g).sum(), alpha),
+    ]
+    return h.function([x, g, alpha], outputs)
+
+
+def floats(dtype, finite=False):
+    return st.floats(
+        width=WIDTH[dtype],
+        allow_nan=not finite,
+        allow_infinity=not finite,
+        allow_subnormal=True,
+    )
+
+
+@st.composite
+def triples(draw, dtype):
+    n = draw(st.integers(0, 12))
+    x = draw(hnp.arrays(dtype, n, elements=floats(dtype)))
+    g = draw(hnp.arrays(dtype, n, elements=floats(dtype, finite=True)))
+    alpha = draw(hnp.arrays(dtype, n, elements=floats(dtype, finite=True)))
+    return x, g, alpha
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_strict_matches_the_oracle(h, dtype):
+    need(h, dtype)
+    function = compiled(h, dtype)
+
+    @given(triples(dtype))
+    def check(triple):
+        x, g, alpha = triple
+        fwd, grad, fwd_a, grad_a, grad_alpha = function(x, g, alpha)
+        with np.errstate(all="ignore"):
+            wanted = [
+                ("relu(x)", fwd, oracle.forward(x), True),
+                ("grad", grad, oracle.grad_x(x, g), False),
+                ("relu(x, alpha)", fwd_a, oracle.forward(x, alpha), True),
+                ("grad x", grad_a, oracle.grad_x(x, g, alpha), False),
+                ("grad alpha", grad_alpha, oracle.grad_alpha(x, g, alpha), False),
+            ]
+        for what, got, want, signed in wanted:
+            assert same_bits(got, want, signed_zeros=signed), f"{what} at x={x!r}:{describe(got, want)}"
+
+    check()
