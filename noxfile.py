@@ -62,10 +62,14 @@ def matrix(path: str = os.path.join(ROOT, "tox.ini")) -> List[Pairing]:
             Pairing(
                 name=name,
                 python=f"{major_minor[1]}.{major_minor[2]}",
-                extras=[e.strip() for e in section.get("extras", base["extras"]).split(",") if e.strip()],
+                extras=[
+                    e.strip() for e in section.get("extras", base["extras"]).split(",") if e.strip()
+                ],
                 deps=_lines(section.get("deps", "")),
                 set_env=_set_env(section.get("set_env", base.get("set_env", "")), base_env),
-                commands=[line.split() for line in _lines(section.get("commands", base["commands"]))],
+                commands=[
+                    line.split() for line in _lines(section.get("commands", base["commands"]))
+                ],
                 skip_install=section.getboolean("skip_install", False),
             )
         )

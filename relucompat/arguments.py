@@ -86,8 +86,7 @@ def check_alpha(alpha: Any) -> None:
         dtype = str(alpha.dtype)
     else:
         raise TypeError(
-            f"alpha must be a real number or a real tensor; got {type(alpha).__name__} "
-            f"{alpha!r}"
+            f"alpha must be a real number or a real tensor; got {type(alpha).__name__} {alpha!r}"
         )
     problem = _dtype_problem(dtype, "alpha")
     if problem:

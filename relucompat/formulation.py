@@ -54,11 +54,15 @@ def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
             return T.switch(T.le(x, 0), T.constant(0, dtype=x.dtype), x)
         return _cached_op(backend, "relu", (x.type,), _relu_op)(x)
     dtype = leaky_dtype(x.dtype, alpha)
+    x = T.cast(x, dtype)
     if backend_of(alpha) is None:
         import numpy as np
 
-        alpha = T.constant(np.asarray(alpha, dtype=dtype))
-    x, alpha = T.cast(x, dtype), T.cast(alpha, dtype)
+        # Rounded to the result dtype, then held exactly as a float64: C code generators
+        # print a float32 constant as a decimal that C reads back as another number.
+        alpha = T.constant(np.asarray(np.asarray(alpha, dtype=dtype), dtype="float64"))
+    else:
+        alpha = T.cast(alpha, dtype)
     ndim = max(x.ndim, alpha.ndim)
     x, alpha = _pad(x, ndim), _pad(alpha, ndim)
     return _cached_op(backend, "leaky", (x.type, alpha.type), _leaky_op)(x, alpha)
@@ -80,7 +84,7 @@ def _pad(var: Any, ndim: int) -> Any:
 
 
 def _cached_op(backend: Loaded, kind: str, types: tuple, make: Callable[..., Any]) -> Any:
-    key = (kind,) + types
+    key = (kind, *types)
     op = backend.ops.get(key)
     if op is None:
         with backend.ops_lock:
@@ -113,8 +117,14 @@ def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
     T = backend.tensor
     x, alpha = x_type(), alpha_type()
     zero = T.constant(0, dtype=x.dtype)
+
+    def times_alpha(value: Any) -> Any:
+        # A float64 alpha (a constant, see masked_switch) makes the product exact before
+        # it is rounded once to x's dtype: the same bits as a product in that dtype.
+        return T.cast(alpha * value, x.dtype)
+
     # alpha == 0 at run time must give +0, as the static case does, not 0 * -inf = NaN.
-    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, alpha * x), x)
+    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, times_alpha(x)), x)
 
     def slope(x: Any, alpha: Any) -> Any:
         return T.switch(T.gt(x, 0), T.constant(1, dtype=x.dtype), alpha)
@@ -124,13 +134,14 @@ def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
 
     def lop(inputs: Any, outputs: Any, grads: Any) -> Any:
         (x, alpha), (g,) = inputs, grads
-        return [_sum_to(T, g * slope(x, alpha), x), _sum_to(T, g * negative_part(x), alpha)]
+        grad_x = T.cast(g * slope(x, alpha), x.dtype)
+        return [_sum_to(T, grad_x, x), _sum_to(T, g * negative_part(x), alpha)]
 
     def rop(inputs: Any, eval_points: Any) -> Any:
         (x, alpha), (ex, ea) = inputs, eval_points
-        out = None if ex is None else ex * slope(x, alpha)
+        out = None if ex is None else T.cast(ex * slope(x, alpha), x.dtype)
         if ea is not None:
-            term = ea * negative_part(x)
+            term = T.cast(ea * negative_part(x), x.dtype)
             out = term if out is None else out + term
         return [out]
 

@@ -15,7 +15,7 @@ ENV_VAR = "RELUCOMPAT_SEMANTICS"
 
 
 def resolve(name: Optional[str]) -> str:
-    """Return the semantics a call uses: ``name``, else ``$RELUCOMPAT_SEMANTICS``, else the default."""
+    """The semantics a call uses: ``name``, else ``$RELUCOMPAT_SEMANTICS``, else "theano"."""
     source = "semantics="
     if name is None:
         name = os.environ.get(ENV_VAR) or DEFAULT

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
-
 from harness import Harness, expected, harnesses
 
 
 def pytest_report_header() -> str:
     promised = expected()
-    return f"relucompat backends promised by this env: {promised if promised is not None else 'any installed'}"
+    return f"relucompat backends promised: {'any installed' if promised is None else promised}"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -29,9 +29,27 @@ class Case:
 def float_edges(dtype: str) -> np.ndarray:
     info = np.finfo(dtype)
     tiny_subnormal = np.nextafter(np.zeros((), dtype), np.ones((), dtype))
-    edges = [-np.inf, -float(info.max), -1.5, -1.0, -float(tiny_subnormal), -0.0, 0.0, float(tiny_subnormal)]
+    edges = [
+        -np.inf,
+        -float(info.max),
+        -1.5,
+        -1.0,
+        -float(tiny_subnormal),
+        -0.0,
+        0.0,
+        float(tiny_subnormal),
+    ]
     # Python floats, cast once: numpy 1 and numpy 2 round mixed-dtype scalars differently.
-    edges += [float(info.tiny), 0.3, 1.0, 1.5, float(info.max) * 0.9, float(info.max), np.inf, np.nan]
+    edges += [
+        float(info.tiny),
+        0.3,
+        1.0,
+        1.5,
+        float(info.max) * 0.9,
+        float(info.max),
+        np.inf,
+        np.nan,
+    ]
     normal = np.random.RandomState(0).standard_normal(8)
     return np.concatenate([np.array(edges, dtype=dtype), normal.astype(dtype)])
 
@@ -56,10 +74,14 @@ def cases() -> List[Case]:
         found.append(Case(f"{dtype}/alpha=scalar", dtype, x, "scalar", np.asarray(0.3, dtype), g))
         found.append(Case(f"{dtype}/alpha=vector", dtype, x, "tensor", slopes, g))
         matrix = np.stack([x, -x])
-        found.append(Case(f"{dtype}/matrix,alpha=vector", dtype, matrix, "tensor", slopes, np.stack([g, g])))
+        found.append(
+            Case(f"{dtype}/matrix,alpha=vector", dtype, matrix, "tensor", slopes, np.stack([g, g]))
+        )
     for dtype in INTS:
         for alpha in (0, 0.3):
-            found.append(Case(f"{dtype}/alpha={alpha!r}", dtype, int_edges(dtype), "python", alpha, None))
+            found.append(
+                Case(f"{dtype}/alpha={alpha!r}", dtype, int_edges(dtype), "python", alpha, None)
+            )
     return found
 
 
@@ -74,10 +96,12 @@ def output_names(case: Case) -> List[str]:
     if case.g is None:
         return ["fwd"]
     names = ["fwd", "grad", "grad_g"]
-    return names + ["grad_alpha"] if case.alpha_kind in ("scalar", "tensor") else names
+    return [*names, "grad_alpha"] if case.alpha_kind in ("scalar", "tensor") else names
 
 
-def build(B: Any, relu: Callable[..., Any], dtype: str, group: List[Case]) -> Tuple[list, list, list]:
+def build(
+    B: Any, relu: Callable[..., Any], dtype: str, group: List[Case]
+) -> Tuple[list, list, list]:
     """Graphs for ``group`` (all of one dtype) in backend module ``B``: one function's worth."""
     T = B.tensor
     inputs: list = []

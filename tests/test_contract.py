@@ -74,7 +74,9 @@ def strict(h: Harness, dtype: str) -> dict:
     }
     function = h.function([x, g, a, av, ev_a], list(outputs.values()))
     xv = float_edges(dtype)
-    values = function(xv, upstream(xv), np.asarray(0.3, dtype), slopes(xv), upstream(xv)[::-1].copy())
+    values = function(
+        xv, upstream(xv), np.asarray(0.3, dtype), slopes(xv), upstream(xv)[::-1].copy()
+    )
     return dict(zip(outputs, values))
 
 
@@ -119,7 +121,9 @@ class TestStrictFloats:
     def test_gradient_with_upstream(self, h, dtype):
         need(h, dtype)
         x = float_edges(dtype)
-        check_gradient(strict(h, dtype)["grad_g"], oracle.grad_x(x, upstream(x)), "grad(sum(relu(x)*g))")
+        check_gradient(
+            strict(h, dtype)["grad_g"], oracle.grad_x(x, upstream(x)), "grad(sum(relu(x)*g))"
+        )
 
     def test_rop_matches_the_gradient(self, h, dtype):
         need(h, dtype)
@@ -136,7 +140,9 @@ class TestStrictFloats:
         need(h, dtype)
         x = float_edges(dtype)
         check(strict(h, dtype)["fwd_leaky"], oracle.forward(x, 0.3), "relu(x, 0.3)")
-        check_gradient(strict(h, dtype)["grad_leaky_g"], oracle.grad_x(x, upstream(x), 0.3), "its gradient")
+        check_gradient(
+            strict(h, dtype)["grad_leaky_g"], oracle.grad_x(x, upstream(x), 0.3), "its gradient"
+        )
 
     def test_symbolic_scalar_alpha(self, h, dtype):
         need(h, dtype)
@@ -147,7 +153,9 @@ class TestStrictFloats:
         # A sum over x: its rounding depends on the backend's summation order.
         want = oracle.grad_alpha(x, upstream(x), alpha)
         assert got["grad_prelu_a"].dtype == want.dtype
-        np.testing.assert_allclose(got["grad_prelu_a"], want, rtol=1e-2 if dtype == "float16" else 1e-5)
+        np.testing.assert_allclose(
+            got["grad_prelu_a"], want, rtol=1e-2 if dtype == "float16" else 1e-5
+        )
 
     def test_tensor_alpha(self, h, dtype):
         need(h, dtype)
@@ -187,7 +195,10 @@ def integers(h: Harness, semantics: str) -> dict:
     xs = {dtype: h.var(dtype) for dtype in INTS}
     outputs = []
     for x in xs.values():
-        outputs += [relucompat.relu(x, semantics=semantics), relucompat.relu(x, 0.3, semantics=semantics)]
+        outputs += [
+            relucompat.relu(x, semantics=semantics),
+            relucompat.relu(x, 0.3, semantics=semantics),
+        ]
     values = h.function(list(xs.values()), outputs)(*(int_edges(d) for d in INTS))
     return {dtype: (values[2 * i], values[2 * i + 1]) for i, dtype in enumerate(INTS)}
 

@@ -20,9 +20,11 @@ import relucompat
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "theano-1.0.5.json")
 
-# Set by tox envs whose compiled arithmetic is known not to follow Theano's op by op for a
-# non-zero alpha (see README, "Bit-identity"). There, alpha != 0 cases are checked to a few
-# ulps away from the overflow edge, and alpha == 0 cases still bit for bit.
+# Set by tox envs whose compiled arithmetic is known to round Theano's expression differently
+# (see README, "Bit-identity with Theano 1.0.5"): there, float cases with alpha != 0, and
+# float16 cases (Theano's C computed float16 in float32), are checked to 8 ulp away from the
+# overflow edge. Every other case, alpha == 0 in float32 and float64 above all, stays bit
+# for bit.
 TOLERANT = os.environ.get("RELUCOMPAT_TEST_GOLDEN_TOLERANT") == "leaky"
 
 
@@ -63,23 +65,30 @@ def test_theano_semantics_are_bit_identical_to_theano_1_0_5(h, case):
     leaky = not (case.alpha_kind == "python" and case.alpha == 0)
     for name, value in got.items():
         expected = golden_cases.decode(want[name])
-        if TOLERANT and leaky and case.g is not None:
+        if TOLERANT and case.g is not None and (leaky or case.dtype == "float16"):
             assert_close_to_theano(value, expected, case, name)
         else:
-            assert same_bits(value, expected), f"{case.id} {name}:{describe(value, expected)}"
+            same = same_bits(value, expected, nan_payloads=False)
+            assert same, f"{case.id} {name}:{describe(value, expected)}"
 
 
 def assert_close_to_theano(got, want, case, name):
     """Same dtype, NaN and inf positions, and values within 8 ulp, away from overflow."""
     assert got.dtype == want.dtype and got.shape == want.shape, f"{case.id} {name}"
     if got.ndim == 0:  # a gradient summed over every x, edges included
-        np.testing.assert_allclose(got, want, rtol=1e-5, equal_nan=True, err_msg=f"{case.id} {name}")
+        np.testing.assert_allclose(
+            got, want, rtol=1e-5, equal_nan=True, err_msg=f"{case.id} {name}"
+        )
         return
     x = case.x if name != "grad_alpha" or case.x.ndim == 1 else case.x[0]
     inside = np.abs(x.astype("float64")) <= np.finfo(case.dtype).max / 4
     eps = np.finfo(got.dtype).eps
     np.testing.assert_allclose(
-        got[..., inside], want[..., inside], rtol=8 * eps, atol=8 * eps, equal_nan=True,
+        got[..., inside],
+        want[..., inside],
+        rtol=8 * eps,
+        atol=8 * eps,
+        equal_nan=True,
         err_msg=f"{case.id} {name}",
     )
 

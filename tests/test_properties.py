@@ -73,6 +73,8 @@ def test_strict_matches_the_oracle(h, dtype):
                 ("grad alpha", grad_alpha, oracle.grad_alpha(x, g, alpha), False),
             ]
         for what, got, want, signed in wanted:
-            assert same_bits(got, want, signed_zeros=signed), f"{what} at x={x!r}:{describe(got, want)}"
+            assert same_bits(got, want, signed_zeros=signed), (
+                f"{what} at x={x!r}:{describe(got, want)}"
+            )
 
     check()

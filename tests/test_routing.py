@@ -42,7 +42,10 @@ def test_strict_route(h):
 
 def test_route_names_the_backend_and_its_default_linker(h):
     route = relucompat.explain(h.var("float64"))
-    assert (route.backend, route.version) == (h.loaded.distribution.name, h.loaded.distribution.version)
+    assert (route.backend, route.version) == (
+        h.loaded.distribution.name,
+        h.loaded.distribution.version,
+    )
     assert route.import_name == h.name
     assert route.linker == promise(h).linker
 
@@ -153,7 +156,9 @@ def test_an_already_imported_backend_wins_over_the_preference_order():
         print(relucompat.explain().import_name)
         """
     )
-    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert found.stdout.split()[-1] == least_preferred
 
 
@@ -162,5 +167,7 @@ def test_without_an_import_the_preference_order_decides():
     if not loaded:
         pytest.skip("no backend installed")
     script = "import relucompat; print(relucompat.explain().import_name)"
-    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert found.stdout.split()[-1] == loaded[0].backend.import_name

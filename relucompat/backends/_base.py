@@ -152,7 +152,7 @@ def _gradient_override_names(op_from_graph: type) -> Tuple[str, str]:
     # PyTensor 3.3 renamed lop_overrides/rop_overrides and warns on the old names.
     import inspect
 
-    parameters = inspect.signature(op_from_graph.__init__).parameters
+    parameters = inspect.signature(op_from_graph).parameters
     if "pullback" in parameters:
         return "pullback", "pushforward"
     return "lop_overrides", "rop_overrides"
