@@ -1,7 +1,22 @@
 from __future__ import annotations
 
+import os
+
 import pytest
-from harness import Harness, expected, harnesses
+from harness import ONLY_VAR, Harness, expected, harnesses
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--relucompat-backend",
+        help="test only this backend (by import name) in this process",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    only = config.getoption("--relucompat-backend")
+    if only:
+        os.environ[ONLY_VAR] = only
 
 
 def pytest_report_header() -> str:
@@ -42,4 +57,4 @@ _common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "d
 settings.register_profile("default", max_examples=200, **_common)
 settings.register_profile("ci", max_examples=2000, **_common)
 settings.register_profile("thorough", max_examples=20000, **_common)
-settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -23,6 +23,10 @@ from relucompat.backends import Loaded, registry
 
 ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
 LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
+# Set from ``pytest --relucompat-backend NAME``: test that backend alone in this process.
+# Theano and Aesara cannot both compile with their C VM in one process (both load a module
+# named ``lazylinker_ext``), so py38-multi runs one pass per backend.
+ONLY_VAR = "RELUCOMPAT_TEST_ONLY"
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,15 @@ def expected() -> Optional[Dict[str, Promise]]:
 
 @functools.lru_cache(maxsize=None)
 def loaded_backends() -> Tuple[Loaded, ...]:
+    """The backends this process tests: the promised ones, or the one of this pass."""
     promised = expected()
+    only = os.environ.get(ONLY_VAR)
+    if only and promised is not None and only not in promised:
+        raise ValueError(f"--relucompat-backend {only}: this env promises {sorted(promised)}")
     found = []
     for backend in registry():
+        if only and backend.import_name != only:
+            continue
         if promised is not None and backend.import_name not in promised:
             continue
         if promised is None and not backend.present():
