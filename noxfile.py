@@ -26,13 +26,17 @@ class Pairing:
     deps: List[str]
     set_env: Dict[str, str]
     commands: List[List[str]]
+    commands_post: List[List[str]] = field(default_factory=list)
     skip_install: bool = False
-    notes: List[str] = field(default_factory=list)
 
 
 def _lines(value: str) -> List[str]:
     lines = (line.split("#", 1)[0].strip() for line in value.splitlines())
     return [line for line in lines if line]
+
+
+def _commands(value: str) -> List[List[str]]:
+    return [line.split() for line in _lines(value)]
 
 
 def _set_env(value: str, base: Dict[str, str]) -> Dict[str, str]:
@@ -67,9 +71,10 @@ def matrix(path: str = os.path.join(ROOT, "tox.ini")) -> List[Pairing]:
                 ],
                 deps=_lines(section.get("deps", "")),
                 set_env=_set_env(section.get("set_env", base.get("set_env", "")), base_env),
-                commands=[
-                    line.split() for line in _lines(section.get("commands", base["commands"]))
-                ],
+                commands=_commands(section.get("commands", base["commands"])),
+                commands_post=_commands(
+                    section.get("commands_post", base.get("commands_post", ""))
+                ),
                 skip_install=section.getboolean("skip_install", False),
             )
         )
@@ -102,16 +107,24 @@ if nox is not None:
                 for placeholder, replacement in values.items():
                     value = value.replace(placeholder, replacement)
                 env[key] = value
-            for command in pairing.commands:
-                argv = []
+
+            def argv(command: List[str]) -> List[str]:
+                found = []
                 for arg in command:
                     if arg == "{posargs}":
-                        argv.extend(session.posargs)
+                        found.extend(session.posargs)
                         continue
                     for placeholder, replacement in values.items():
                         arg = arg.replace(placeholder, replacement)
-                    argv.append(arg)
-                session.run(*argv, env=env)
+                    found.append(arg)
+                return found
+
+            try:
+                for command in pairing.commands:
+                    session.run(*argv(command), env=env)
+            finally:  # as tox's commands_post: also after a failure
+                for command in pairing.commands_post:
+                    session.run(*argv(command), env=env)
 
         return run
 

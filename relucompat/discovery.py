@@ -87,7 +87,7 @@ def load(backend: Backend) -> Loaded:
                 for name in set(sys.modules) - before:  # no half-imported backend stays
                     if name.split(".")[0] == backend.import_name:
                         del sys.modules[name]
-                _failed[backend.import_name] = Failure(_one_line(exc), traceback.format_exc())
+                _failed[backend.import_name] = Failure(one_line(exc), traceback.format_exc())
         failure = _failed[backend.import_name]
         raise ImportError(
             f"{_label(backend)} is installed but does not import: {failure.reason}. "
@@ -261,7 +261,8 @@ def _label(backend: Backend) -> str:
     return f"{installed.name} {installed.version}" if installed else backend.import_name
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of its message."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return text if len(text) <= 200 else text[:197] + "..."

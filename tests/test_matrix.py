@@ -64,6 +64,29 @@ def test_same_env_names_and_pythons():
         )
 
 
+def test_same_commands():
+    tox = tox_config(["commands", "commands_post"])
+    for pairing in noxfile.matrix():
+        values = {
+            "{env_name}": pairing.name,
+            "{tox_root}": ROOT,
+            "{env_dir}": os.path.join(ROOT, ".tox", pairing.name),
+        }
+
+        def expand(commands, values=values):
+            lines = []
+            for command in commands:
+                words = [w for w in command if w != "{posargs}"]
+                line = " ".join(words)
+                for placeholder, value in values.items():
+                    line = line.replace(placeholder, value)
+                lines.append(line)
+            return lines
+
+        assert expand(pairing.commands) == tox[pairing.name]["commands"], pairing.name
+        assert expand(pairing.commands_post) == tox[pairing.name]["commands_post"], pairing.name
+
+
 def test_same_installs_and_environment():
     tox = tox_config(["extras", "deps", "set_env", "skip_install"])
     for pairing in noxfile.matrix():

@@ -1,7 +1,8 @@
-"""NumPy oracles for the ``"strict"`` contract, written from the README's words.
+"""NumPy references for both semantics: what ``relu`` must compute, without a backend.
 
-They are deliberately naive (one ``np.where`` per sentence of the contract) so that a
-reader can check them against the README, and the backends against them.
+The strict ones are deliberately naive, one ``np.where`` per sentence of the README's
+contract, so that a reader can check them against it. ``doctor`` checks the active backend
+against them, and so do the tests on every backend.
 """
 
 from __future__ import annotations
@@ -11,11 +12,24 @@ from typing import Any
 import numpy as np
 
 
+def theano_forward(x: np.ndarray) -> np.ndarray:
+    """Theano 1.0.5's ``0.5*(x+abs(x))``: the sum in x's dtype, then a float32 0.5."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = x + np.abs(x)  # wraps for integers, overflows for floats, as in Theano
+        return np.float32(0.5) * total
+
+
+def theano_grad(x: np.ndarray) -> np.ndarray:
+    """The gradient of ``sum(theano_forward(x))``: 0.5 * (1 + sign(x)), NaN at NaN."""
+    with np.errstate(invalid="ignore"):
+        return (np.float32(0.5) * (1 + np.sign(x))).astype(x.dtype)
+
+
 def is_zero(alpha: Any) -> bool:
     return np.ndim(alpha) == 0 and not hasattr(alpha, "type") and alpha == 0
 
 
-def dtype(x_dtype: str, alpha: Any) -> str:
+def strict_dtype(x_dtype: str, alpha: Any) -> str:
     """The README's dtype table."""
     if is_zero(alpha):
         return x_dtype
@@ -25,9 +39,9 @@ def dtype(x_dtype: str, alpha: Any) -> str:
     return "float64" if promoted.kind in "iu" else str(promoted)
 
 
-def forward(x: np.ndarray, alpha: Any = 0) -> np.ndarray:
+def strict_forward(x: np.ndarray, alpha: Any = 0) -> np.ndarray:
     """x where x > 0; +0 where x <= 0 (alpha == 0) or alpha * x (otherwise); NaN stays."""
-    out = np.dtype(dtype(str(x.dtype), alpha))
+    out: np.dtype = np.dtype(strict_dtype(str(x.dtype), alpha))
     x = x.astype(out)
     a = np.asarray(alpha, dtype=out)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -35,18 +49,18 @@ def forward(x: np.ndarray, alpha: Any = 0) -> np.ndarray:
     return np.where(x <= 0, negative, x).astype(out)
 
 
-def grad_x(x: np.ndarray, g: np.ndarray, alpha: Any = 0) -> np.ndarray:
+def strict_grad_x(x: np.ndarray, g: np.ndarray, alpha: Any = 0) -> np.ndarray:
     """g where x > 0, alpha * g elsewhere (so 0 * g at 0 and at NaN for plain relu)."""
-    out = np.dtype(dtype(str(x.dtype), alpha))
+    out: np.dtype = np.dtype(strict_dtype(str(x.dtype), alpha))
     x, g = x.astype(out), g.astype(out)
     slope = np.where(x > 0, out.type(1), np.asarray(alpha, dtype=out))
     with np.errstate(invalid="ignore", over="ignore"):
         return (g * slope).astype(out)
 
 
-def grad_alpha(x: np.ndarray, g: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def strict_grad_alpha(x: np.ndarray, g: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """g * x where x <= 0, 0 elsewhere, summed over the axes along which alpha broadcasts."""
-    out = np.dtype(dtype(str(x.dtype), alpha))
+    out: np.dtype = np.dtype(strict_dtype(str(x.dtype), alpha))
     x, g = x.astype(out), g.astype(out)
     with np.errstate(invalid="ignore", over="ignore"):
         each = np.where(x <= 0, g * x, out.type(0))

@@ -1,0 +1,5 @@
+import sys
+
+from relucompat.cli import main
+
+sys.exit(main())
