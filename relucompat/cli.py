@@ -31,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
     doctor.add_argument(
         "--no-self-check", action="store_true", help="skip compiling the self-check"
     )
+    doctor.add_argument(
+        "--details", action="store_true", help="print the whole error of a broken backend"
+    )
 
     report = commands.add_parser(
         "report",
@@ -71,7 +74,7 @@ def _doctor(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(found, indent=2, sort_keys=True))
     else:
-        _print(doctor.render_text(found))
+        _print(doctor.render_text(found, details=getattr(args, "details", False)))
     return int(found["exit_code"])
 
 

@@ -78,21 +78,61 @@ def load(backend: Backend) -> Loaded:
             return _loaded[backend.import_name]
         if backend.import_name not in _failed:
             before = set(sys.modules)
-            try:
-                _loaded[backend.import_name] = backend.load()
-                return _loaded[backend.import_name]
-            except Exception as exc:  # a broken install must not break discovery
-                import traceback
+            with _OutputCapture() as output:
+                try:
+                    loaded = backend.load()
+                except Exception as exc:  # a broken install must not break discovery
+                    import traceback
 
-                for name in set(sys.modules) - before:  # no half-imported backend stays
-                    if name.split(".")[0] == backend.import_name:
-                        del sys.modules[name]
-                _failed[backend.import_name] = Failure(one_line(exc), traceback.format_exc())
+                    for name in set(sys.modules) - before:  # no half-imported backend stays
+                        if name.split(".")[0] == backend.import_name:
+                            del sys.modules[name]
+                    details = traceback.format_exc() + output.text()
+                    _failed[backend.import_name] = Failure(one_line(exc), details)
+                else:
+                    _loaded[backend.import_name] = loaded
+            if backend.import_name in _loaded:
+                output.replay()
+                return _loaded[backend.import_name]
         failure = _failed[backend.import_name]
         raise ImportError(
             f"{_label(backend)} is installed but does not import: {failure.reason}. "
             f"The full error is in relucompat.backends()."
         )
+
+
+class _OutputCapture:
+    """Hold what is written to file descriptors 1 and 2, C compilers' output included.
+
+    A broken Theano prints pages of g++ errors while it fails to import; they belong in
+    ``backends()`` details, not on the user's terminal.
+    """
+
+    def __enter__(self) -> _OutputCapture:
+        import tempfile
+
+        self._sink = tempfile.TemporaryFile()
+        self._saved = []
+        for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+            stream.flush()
+            self._saved.append(os.dup(fd))
+            os.dup2(self._sink.fileno(), fd)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+            stream.flush()
+            os.dup2(self._saved[fd - 1], fd)
+            os.close(self._saved[fd - 1])
+
+    def text(self) -> str:
+        self._sink.seek(0)
+        return self._sink.read().decode("utf-8", "replace")
+
+    def replay(self) -> None:
+        """Show what a working import printed, as a plain import would have."""
+        sys.stderr.write(self.text())
+        sys.stderr.flush()
 
 
 def backend_for(*objects: Any) -> Loaded:
@@ -262,7 +302,11 @@ def _label(backend: Backend) -> str:
 
 
 def one_line(exc: BaseException) -> str:
-    """An exception as one line: its type and the first line of its message."""
+    """An exception as one line: its type and the first line of its message, with
+    directories dropped from paths (the whole text stays in the details)."""
+    import re
+
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
+    text = re.sub(r"(?:/[^/\s:]+)+/([^/\s:]+)", r"\1", text)
+    return text if len(text) <= 160 else text[:157] + "..."

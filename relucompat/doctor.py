@@ -61,8 +61,7 @@ def report(self_check: bool = True) -> Dict[str, Any]:
 
 
 def _backend_entry(info: discovery.BackendInfo) -> Dict[str, Any]:
-    entry = dataclasses.asdict(info)
-    entry.pop("details")
+    entry = dataclasses.asdict(info)  # details: the whole error of a broken install
     entry["routes"] = {}
     if info.usable:
         loaded = discovery.load(next(b for b in registry() if b.import_name == info.import_name))
@@ -159,7 +158,7 @@ def _check(name: str, got: Any, want: Any, signed_zeros: bool) -> Dict[str, Any]
     return {"name": name, "passed": bool(same), "detail": detail}
 
 
-def render_text(found: Dict[str, Any]) -> str:
+def render_text(found: Dict[str, Any], details: bool = False) -> str:
     """The report as stable plain text, one fact per line."""
     lines = [
         f"relucompat {found['relucompat']}",
@@ -177,9 +176,10 @@ def render_text(found: Dict[str, Any]) -> str:
             f"  {entry['name']} {entry['version']} (import {entry['import_name']}): {status}"
         )
         if not entry["usable"]:
-            lines.append(
-                "    the whole error: python -c 'import relucompat; relucompat.backends()'"
-            )
+            if details and entry["details"]:
+                lines += ["    " + line for line in entry["details"].rstrip().splitlines()]
+            elif entry["details"]:
+                lines.append("    the whole error: relucompat doctor --details")
             continue
         lines.append(f"    native relu:    {entry['native']}")
         lines.append(f"    default linker: {entry['linker']}")
