@@ -1,4 +1,4 @@
-"""The ``relucompat`` command: ``doctor`` (the default) and ``report``.
+"""The ``relucompat`` command: ``doctor`` (the default), ``bench`` and ``report``.
 
 Standard library only; ``rich`` (the ``cli`` extra) adds colour on a terminal.
 """
@@ -35,6 +35,21 @@ def parser() -> argparse.ArgumentParser:
         "--details", action="store_true", help="print the whole error of a broken backend"
     )
 
+    bench = commands.add_parser(
+        "bench",
+        help="time every relu formulation on this backend, with NumPy in the same run",
+        description="Forward, grad(sum(relu(x))) and grad(sum(relu(x) * W)) for every "
+        "candidate, as medians of warm calls and as ratios to the fastest candidate and "
+        "to NumPy. Compile time is reported apart.",
+    )
+    bench.add_argument("--size", type=int, default=1000, help="the matrix is SIZE x SIZE")
+    bench.add_argument("--dtype", choices=["float32", "float64"], default="float64")
+    bench.add_argument("--repeat", type=int, default=30, help="timed calls per figure")
+    bench.add_argument("--linker", help="a linker of the backend: cvm, c, py, numba, jax...")
+    bench.add_argument("--backend", help="pytensor, aesara, theano-pymc or theano")
+    bench.add_argument("--json", metavar="PATH", help="also write the record as JSON")
+    bench.add_argument("--plot", metavar="PATH.png", help="also draw it (needs matplotlib)")
+
     report = commands.add_parser(
         "report",
         help="merge the tox envs' reports into one compatibility table",
@@ -60,6 +75,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if command == "doctor":
             return _doctor(args)
+        if command == "bench":
+            return _bench(args)
         return _report(args)
     except (ValueError, ImportError, OSError) as exc:  # user error: no traceback
         print(f"relucompat {command}: {exc}", file=sys.stderr)
@@ -76,6 +93,44 @@ def _doctor(args: argparse.Namespace) -> int:
     else:
         _print(doctor.render_text(found, details=getattr(args, "details", False)))
     return int(found["exit_code"])
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from relucompat import bench, discovery
+
+    if args.size < 1 or args.repeat < 1:
+        raise ValueError("--size and --repeat must be at least 1")
+    if args.backend:
+        discovery.use(args.backend)
+    backend = discovery.default()
+    record = bench.run(
+        backend, args.size, args.dtype, args.repeat, args.linker, progress=_progress()
+    )
+    if args.json:
+        with open(args.json, "w") as stream:
+            json.dump(record, stream, indent=1, sort_keys=True)
+            stream.write("\n")
+    if args.plot:
+        bench.plot(record, args.plot)
+    _print(bench.render_text(record))
+    return 0
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A rewritten status line on a terminal, plain lines otherwise (both on stderr)."""
+    steps = []
+
+    def say(step: str) -> None:
+        steps.append(step)
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r\x1b[K[{len(steps)}] timing {step}")
+            if step == "overheads":
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(f"timing {step}\n")
+        sys.stderr.flush()
+
+    return say
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -1,0 +1,305 @@
+"""``relucompat bench``: which relu is fastest, forward and gradient, on this backend.
+
+The classic benchmark: a standard-normal matrix, timing the forward pass and
+``grad(sum(relu(x)), x)``, plus the gradient with a real upstream matrix,
+``grad(sum(relu(x) * W), x)``, which ranks the formulations differently. Every candidate is
+timed in the same run as NumPy's memory-bound references, after a warm-up call, so the
+figures are medians of warm calls and the ratios compare like with like. Each candidate is
+also checked against the strict contract on the edge vector, so the table says which
+candidates a fast time would cost you.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+from relucompat import __version__, doctor, oracle
+from relucompat.backends import Loaded
+from relucompat.route import explain, relu
+
+SCHEMA = "relucompat.bench/1"
+MEASUREMENTS = ("forward", "grad", "grad_upstream")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    build: Callable[[Loaded, Any], Any]
+
+
+def _hand(expression: Callable[[Any, Any], Any]) -> Callable[[Loaded, Any], Any]:
+    return lambda backend, x: expression(backend.tensor, x)
+
+
+CANDIDATES = (
+    Candidate("nnet.relu", lambda backend, x: backend.native(x)),  # type: ignore[misc]
+    Candidate("switch(x<0,0,x)", _hand(lambda T, x: T.switch(T.lt(x, 0), 0, x))),
+    Candidate("switch(x<=0,0,x)", _hand(lambda T, x: T.switch(T.le(x, 0), 0, x))),
+    Candidate("maximum(x,0)", _hand(lambda T, x: T.maximum(x, 0))),
+    Candidate("x*(x>0)", _hand(lambda T, x: x * T.gt(x, 0))),
+    Candidate("relucompat theano", lambda backend, x: relu(x, semantics="theano")),
+    Candidate("relucompat strict", lambda backend, x: relu(x, semantics="strict")),
+)
+
+
+def run(
+    backend: Loaded,
+    size: int = 1000,
+    dtype: str = "float64",
+    repeat: int = 30,
+    linker: Optional[str] = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> Dict[str, Any]:
+    """Time every candidate on ``backend``; return the bench record (see ``SCHEMA``)."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal((size, size)).astype(dtype)
+    w = rng.standard_normal((size, size)).astype(dtype)
+    mode = _mode(backend, linker)
+    say = progress or (lambda _: None)
+
+    references = {
+        "forward": ("np.maximum(z, 0)", lambda: np.maximum(z, 0)),
+        "grad": (f"(z > 0).astype({dtype})", lambda: (z > 0).astype(dtype)),
+        "grad_upstream": ("w * (z > 0)", lambda: w * (z > 0)),
+    }
+    numpy_times = {}
+    for key, (label, call) in references.items():
+        say(f"numpy {label}")
+        numpy_times[key] = {"expression": label, "seconds": _median(call, repeat)}
+
+    results = []
+    for candidate in CANDIDATES:
+        if candidate.name == "nnet.relu" and backend.native is None:
+            continue
+        say(candidate.name)
+        results.append(_time_candidate(backend, candidate, z, w, repeat, mode))
+
+    fastest = {k: min(r["seconds"][k] for r in results) for k in MEASUREMENTS}
+    for result in results:
+        result["vs_fastest"] = {k: result["seconds"][k] / fastest[k] for k in MEASUREMENTS}
+        result["vs_numpy"] = {
+            k: result["seconds"][k] / numpy_times[k]["seconds"] for k in MEASUREMENTS
+        }
+    strict = next(r for r in results if r["name"] == "relucompat strict")
+    route = explain(backend.tensor.matrix(dtype=dtype), semantics="strict")
+    say("overheads")
+    return {
+        "schema": SCHEMA,
+        "relucompat": __version__,
+        "backend": backend.distribution.name,
+        "version": backend.distribution.version,
+        "linker": linker or backend.linker,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "numpy": np.__version__,
+        "dtype": dtype,
+        "size": size,
+        "repeat": repeat,
+        "numpy_references": numpy_times,
+        "candidates": results,
+        "strict_formulation": route.formulation,
+        "strict_vs_fastest": strict["vs_fastest"],
+        "strict_vs_numpy": strict["vs_numpy"],
+        "overheads": overheads(backend, dtype, mode, results),
+    }
+
+
+def overheads(
+    backend: Loaded, dtype: str, mode: Any, results: List[Dict[str, Any]]
+) -> Dict[str, Any]:
+    """What relucompat itself costs: importing it, building a node, compiling a graph."""
+    from relucompat.formulation import FORMULATIONS
+
+    x = backend.tensor.matrix(dtype=dtype)
+    build = {}
+    for semantics in ("theano", "strict"):
+        formulation = FORMULATIONS[explain(x, semantics=semantics).formulation]
+        relu(x, semantics=semantics)  # warm the route and op caches
+        via_relu = _best_per_call(functools.partial(relu, x, semantics=semantics))
+        by_hand = _best_per_call(functools.partial(formulation.build, backend, x, 0))
+        build[semantics] = {
+            "relu_us": via_relu * 1e6,
+            "by_hand_us": by_hand * 1e6,
+            "ratio": via_relu / by_hand,
+        }
+    fastest = min(
+        (r for r in results if not r["name"].startswith("relucompat")),
+        key=lambda r: sum(r["seconds"].values()),
+    )
+    strict = next(r for r in results if r["name"] == "relucompat strict")
+    compile_ratio = sum(strict["compile_seconds"].values()) / sum(
+        fastest["compile_seconds"].values()
+    )
+    return {
+        "import_ms": import_milliseconds(),
+        "build": build,
+        "compile": {"fastest_by_hand": fastest["name"], "strict_vs_it": compile_ratio},
+    }
+
+
+def import_milliseconds(rounds: int = 15) -> float:
+    """``import relucompat`` minus a bare interpreter, best of ``rounds`` fresh processes."""
+    import subprocess
+
+    def best(code: str) -> float:
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return (best("import relucompat") - best("pass")) * 1e3
+
+
+def _best_per_call(call: Callable[[], Any], calls: int = 200, rounds: int = 5) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(calls):
+            call()
+        best = min(best, (time.perf_counter() - started) / calls)
+    return best
+
+
+def _time_candidate(
+    backend: Loaded, candidate: Candidate, z: Any, w: Any, repeat: int, mode: Any
+) -> Dict[str, Any]:
+    B, T = backend.module, backend.tensor
+    x, upstream = T.matrix(dtype=str(z.dtype)), T.matrix(dtype=str(z.dtype))
+    y = candidate.build(backend, x)
+    graphs = {
+        "forward": ([x], y),
+        "grad": ([x], B.grad(y.sum(), x)),
+        "grad_upstream": ([x, upstream], B.grad((y * upstream).sum(), x)),
+    }
+    seconds, compile_seconds, functions = {}, {}, {}
+    for key, (inputs, output) in graphs.items():
+        args = [z, w][: len(inputs)]
+        for _ in range(2):  # the second compile finds the C code cached: what users pay
+            started = time.perf_counter()
+            function = B.function(inputs, output, mode=mode)
+            function(*args)  # JIT linkers (numba, JAX) compile on the first call
+            compile_seconds[key] = time.perf_counter() - started
+        seconds[key] = _median(functools.partial(function, *args), repeat)
+        functions[key] = function
+    return {
+        "name": candidate.name,
+        "seconds": seconds,
+        "compile_seconds": compile_seconds,
+        "meets_strict_contract": _meets_contract(functions, str(z.dtype)),
+    }
+
+
+def _meets_contract(functions: Dict[str, Any], dtype: str) -> bool:
+    """Forward and gradient of the edge vector against the strict oracle."""
+    import numpy as np
+
+    edges = doctor.edges(dtype)[None, :]
+    forward = np.asarray(functions["forward"](edges))
+    grad = np.asarray(functions["grad"](edges))
+    want_forward = oracle.strict_forward(edges)
+    want_grad = oracle.strict_grad_x(edges, np.ones_like(edges))
+    same_forward = forward.dtype == want_forward.dtype and np.array_equal(
+        forward, want_forward, equal_nan=True
+    )
+    same_forward = same_forward and not np.signbit(forward[forward == 0]).any()
+    return bool(same_forward and np.array_equal(grad, want_grad, equal_nan=True))
+
+
+def _median(call: Callable[[], Any], repeat: int) -> float:
+    call()  # warm caches and allocators
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _mode(backend: Loaded, linker: Optional[str]) -> Any:
+    if linker is None:
+        return None
+    import importlib
+
+    mode = importlib.import_module(backend.backend.import_name + ".compile.mode")
+    return mode.Mode(linker=linker, optimizer="fast_run")
+
+
+def render_text(record: Dict[str, Any]) -> str:
+    """A plain table: milliseconds and ratios, one candidate per line."""
+    head = (
+        f"relucompat bench: {record['backend']} {record['version']}, {record['linker']} "
+        f"linker, {record['size']}x{record['size']} {record['dtype']}, "
+        f"median of {record['repeat']} warm calls"
+    )
+    lines = [head, ""]
+    lines.append(
+        f"{'candidate':20} {'strict?':8} "
+        + " ".join(f"{k + ' ms':>14} {'/fastest':>8} {'/numpy':>7}" for k in MEASUREMENTS)
+        + f" {'compile s':>9}"
+    )
+    for result in record["candidates"]:
+        cells = " ".join(
+            f"{result['seconds'][k] * 1e3:14.3f} {result['vs_fastest'][k]:7.2f}x "
+            f"{result['vs_numpy'][k]:6.2f}x"
+            for k in MEASUREMENTS
+        )
+        compile_total = sum(result["compile_seconds"].values())
+        strict = "yes" if result["meets_strict_contract"] else "no"
+        lines.append(f"{result['name']:20} {strict:8} {cells} {compile_total:9.2f}")
+    refs = record["numpy_references"]
+    lines.append(
+        "numpy: "
+        + ", ".join(
+            f"{refs[k]['expression']} {refs[k]['seconds'] * 1e3:.3f} ms" for k in MEASUREMENTS
+        )
+    )
+    lines.append(f"strict route: {record['strict_formulation']}")
+    over = record["overheads"]
+    lines.append(f"import relucompat: +{over['import_ms']:.1f} ms over a bare interpreter")
+    for semantics, cost in over["build"].items():
+        lines.append(
+            f"building relu(x, semantics={semantics!r}): {cost['relu_us']:.1f} us, "
+            f"by hand {cost['by_hand_us']:.1f} us ({cost['ratio']:.2f}x)"
+        )
+    lines.append(
+        f"compiling strict fwd+grads: {over['compile']['strict_vs_it']:.2f}x "
+        f"{over['compile']['fastest_by_hand']} by hand"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def plot(record: Dict[str, Any], path: str) -> None:
+    """Bars of each candidate's time as a ratio to NumPy, per measurement (matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError('--plot needs matplotlib: pip install "relucompat[bench]"') from None
+    names = [r["name"] for r in record["candidates"]]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.8 / len(MEASUREMENTS)
+    for i, key in enumerate(MEASUREMENTS):
+        values = [r["vs_numpy"][key] for r in record["candidates"]]
+        ax.bar([n + i * width for n in range(len(names))], values, width, label=key)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks([n + width for n in range(len(names))])
+    ax.set_xticklabels(names, rotation=25, ha="right")
+    ax.set_ylabel("time / NumPy reference")
+    ax.set_title(
+        f"{record['backend']} {record['version']} ({record['linker']}), "
+        f"{record['size']}x{record['size']} {record['dtype']}"
+    )
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
