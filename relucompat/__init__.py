@@ -1,14 +1,22 @@
 """One ``relu`` for the whole Theano lineage: Theano, Theano-PyMC, Aesara and PyTensor.
 
-Importing relucompat imports no backend; a backend is imported when a call needs it.
+``import relucompat`` imports no backend, and nothing else either: the names below load
+their module on first use, so that importing relucompat stays cheap.
 """
-
-from relucompat.discovery import BackendInfo, BackendSkippedWarning, backends, use
-from relucompat.route import Route, explain, relu
-from relucompat.semantics import SEMANTICS
 
 __version__ = "0.1.0"
 
+# Where each public name lives. ``relucompat.relu`` imports relucompat.route on first use.
+_EXPORTS = {
+    "SEMANTICS": "relucompat.semantics",
+    "BackendInfo": "relucompat.discovery",
+    "BackendSkippedWarning": "relucompat.discovery",
+    "backends": "relucompat.discovery",
+    "use": "relucompat.discovery",
+    "Route": "relucompat.route",
+    "explain": "relucompat.route",
+    "relu": "relucompat.route",
+}
 __all__ = [
     "SEMANTICS",
     "BackendInfo",
@@ -19,3 +27,24 @@ __all__ = [
     "relu",
     "use",
 ]
+
+TYPE_CHECKING = False  # mypy treats it as True (pyproject.toml, always_true)
+if TYPE_CHECKING:
+    from relucompat.discovery import BackendInfo, BackendSkippedWarning, backends, use
+    from relucompat.route import Route, explain, relu
+    from relucompat.semantics import SEMANTICS
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'relucompat' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))

@@ -5,7 +5,6 @@ numpy is imported inside the functions: ``import relucompat`` stays cheap.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, Optional
 
 from relucompat.discovery import backend_of
@@ -72,6 +71,8 @@ def check_x(x: Any) -> None:
 
 def check_alpha(alpha: Any) -> None:
     """Raise ``TypeError`` unless ``alpha`` is a real number or a real tensor."""
+    import numbers
+
     import numpy as np
 
     if backend_of(alpha) is not None:

@@ -14,8 +14,7 @@ import os
 import sys
 import threading
 import warnings
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from relucompat.backends import Backend, Installed, Loaded, registry
 
@@ -26,14 +25,12 @@ class BackendSkippedWarning(UserWarning):
     """A backend is installed but does not import, so relucompat used another."""
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     reason: str  # one line
     details: str  # the whole traceback
 
 
-@dataclass(frozen=True)
-class BackendInfo:
+class BackendInfo(NamedTuple):
     """One installed distribution of the Theano lineage, as :func:`backends` reports it."""
 
     name: str
@@ -44,7 +41,11 @@ class BackendInfo:
     reason: Optional[str]  # why it is not usable, in one line
     native: Optional[str]  # dotted path of its nnet.relu
     linker: Optional[str]  # its default linker
-    details: Optional[str] = field(default=None, repr=False, compare=False)
+    details: Optional[str] = None  # the whole error, left out of repr()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields[:-1], self[:-1]))
+        return f"BackendInfo({shown})"
 
 
 _lock = threading.RLock()

@@ -5,7 +5,6 @@ The report is a plain dict (see ``SCHEMA``), rendered as text or JSON by the CLI
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import platform
 import subprocess
@@ -61,14 +60,14 @@ def report(self_check: bool = True) -> Dict[str, Any]:
 
 
 def _backend_entry(info: discovery.BackendInfo) -> Dict[str, Any]:
-    entry = dataclasses.asdict(info)  # details: the whole error of a broken install
+    entry = info._asdict()  # details: the whole error of a broken install
     entry["routes"] = {}
     if info.usable:
         loaded = discovery.load(next(b for b in registry() if b.import_name == info.import_name))
         entry["native"] = info.native or NATIVE_REMOVED
         x = loaded.tensor.vector()
         for semantics in ("theano", "strict"):
-            entry["routes"][semantics] = dataclasses.asdict(explain(x, semantics=semantics))
+            entry["routes"][semantics] = explain(x, semantics=semantics)._asdict()
         entry["import_warnings"] = len(loaded.import_warnings)
     return entry
 

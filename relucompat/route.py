@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from relucompat import arguments, discovery
 from relucompat.backends import Loaded
@@ -11,8 +10,7 @@ from relucompat.formulation import FORMULATIONS
 from relucompat.semantics import resolve as resolve_semantics
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """The way ``relu`` builds its graph for one backend, semantics and input kind."""
 
     backend: str  # distribution name, e.g. "theano-pymc"

@@ -24,6 +24,20 @@ def run(script: str) -> dict:
     return json.loads(found.stdout.splitlines()[-1])
 
 
+def test_import_relucompat_loads_nothing_until_a_name_is_used():
+    seen = run(
+        """
+        import json, sys
+        before = set(sys.modules)
+        import relucompat
+        loaded = sorted(m for m in set(sys.modules) - before if m.startswith("relucompat."))
+        relucompat.relu
+        print(json.dumps([loaded, "relucompat.route" in sys.modules, "numpy" in sys.modules]))
+        """
+    )
+    assert seen == [[], True, False]
+
+
 def test_import_relucompat_imports_no_backend():
     seen = run(
         f"""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
 from typing import Tuple
 
 from relucompat.backends._base import Backend, Installed, Loaded, Provider
@@ -18,6 +17,8 @@ __all__ = ["Backend", "Installed", "Loaded", "Provider", "registry"]
 @functools.lru_cache(maxsize=None)
 def registry() -> Tuple[Backend, ...]:
     """Every declared backend, most preferred first."""
+    import pkgutil
+
     found = [
         importlib.import_module(f"{__name__}.{info.name}").BACKEND
         for info in pkgutil.iter_modules(__path__)

@@ -8,25 +8,21 @@ place in the preference order. Nothing here imports a backend until :meth:`Backe
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import threading
 import warnings
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(NamedTuple):
     """A pip distribution that provides a backend's import name."""
 
     distribution: str  # as on PyPI, e.g. "Theano-PyMC"
     extra: str  # the relucompat extra that installs it
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     """A provider found in the environment's distribution metadata."""
 
     name: str  # normalised: "theano-pymc"
@@ -34,8 +30,7 @@ class Installed:
     extra: str
 
 
-@dataclass(frozen=True)
-class Backend:
+class Backend(NamedTuple):
     """One import name of the Theano lineage, as declared by its backend module."""
 
     import_name: str
@@ -64,6 +59,8 @@ class Backend:
 
     def present(self) -> bool:
         """Whether ``import <import_name>`` finds a package; runs none of its code."""
+        import importlib.util
+
         spec = importlib.util.find_spec(self.import_name)
         return spec is not None and spec.loader is not None  # not a bare namespace dir
 
@@ -71,6 +68,8 @@ class Backend:
         """The provider that ``import <import_name>`` would load, or ``None``."""
         found = self.installed()
         if len(found) > 1 and self.pick is not None:
+            import importlib.util
+
             spec = importlib.util.find_spec(self.import_name)  # locates, runs nothing
             origin = spec.origin if spec is not None and spec.origin else ""
             return self.pick(found, origin)
@@ -125,23 +124,39 @@ class Backend:
         return relu if callable(relu) else None
 
 
-@dataclass(eq=False)  # a live handle: equal only to itself
 class Loaded:
-    """An imported backend and what relucompat needs from it."""
+    """An imported backend and what relucompat needs from it: a live handle, equal only
+    to itself."""
 
-    backend: Backend
-    distribution: Installed
-    module: ModuleType
-    tensor: ModuleType
-    OpFromGraph: Any
-    gradient_overrides: Tuple[str, str]  # OpFromGraph's keywords for the L-op and R-op
-    native: Optional[Callable[..., Any]]
-    native_path: Optional[str]
-    linker: str
-    import_warnings: Tuple[str, ...] = ()
-    # Custom-gradient ops, built once per input type (see formulation.py).
-    ops: Dict[Any, Any] = field(default_factory=dict, repr=False)
-    ops_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(
+        self,
+        backend: Backend,
+        distribution: Installed,
+        module: ModuleType,
+        tensor: ModuleType,
+        OpFromGraph: Any,
+        gradient_overrides: Tuple[str, str],  # OpFromGraph's keywords for L-op and R-op
+        native: Optional[Callable[..., Any]],
+        native_path: Optional[str],
+        linker: str,
+        import_warnings: Tuple[str, ...] = (),
+    ) -> None:
+        self.backend = backend
+        self.distribution = distribution
+        self.module = module
+        self.tensor = tensor
+        self.OpFromGraph = OpFromGraph
+        self.gradient_overrides = gradient_overrides
+        self.native = native
+        self.native_path = native_path
+        self.linker = linker
+        self.import_warnings = import_warnings
+        # Custom-gradient ops, built once per input type (see formulation.py).
+        self.ops: Dict[Any, Any] = {}
+        self.ops_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<Loaded {self.label}, {self.linker} linker>"
 
     @property
     def label(self) -> str:
