@@ -62,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     )
     collect.add_argument("--env", required=True, help="the tox env name")
     collect.add_argument("--reports", default="reports", help="the reports folder")
+    collect.add_argument("--bench", help="this env's bench record (relucompat bench --json)")
     report.add_argument("--reports", default="reports", help="the reports folder")
     report.add_argument("--tox-ini", default="tox.ini", help="the env list to expect")
     report.add_argument("--out", default="COMPATIBILITY.md", help="the Markdown table")
@@ -137,7 +138,7 @@ def _report(args: argparse.Namespace) -> int:
     from relucompat import report
 
     if args.report_command == "collect":
-        path = report.collect(args.env, args.reports)
+        path = report.collect(args.env, args.reports, args.bench)
         print(f"wrote {path}")
         return 0
     table = report.merge(args.reports, args.tox_ini)

@@ -38,8 +38,9 @@ COLUMNS = [
 ]
 
 
-def collect(env: str, reports: str) -> str:
-    """Write ``reports/<env>.json`` for this env, and return its path."""
+def collect(env: str, reports: str, bench: Optional[str] = None) -> str:
+    """Write ``reports/<env>.json`` for this env, and return its path. ``bench`` is this
+    env's committed ``relucompat bench --json`` record, if it has one."""
     from relucompat import doctor
 
     record = {
@@ -50,7 +51,7 @@ def collect(env: str, reports: str) -> str:
         "linkers": [
             name.strip() for name in os.environ.get("RELUCOMPAT_TEST_LINKERS", "default").split(",")
         ],
-        "bench": _read_json(os.path.join(reports, f"{env}-bench.json")),
+        "bench": _read_json(bench) if bench else None,
     }
     os.makedirs(reports, exist_ok=True)
     path = os.path.join(reports, f"{env}.json")

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The committed bench records: relucompat bench in every backend env, float64 and float32,
+# one after the other on an otherwise idle machine (timings are only comparable within a
+# run). Needs the envs: run the README test command first. Then: python tools/bench_tables.py
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench
+for env in py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28 py311-pytensor2 py313-pytensor3; do
+    for dtype in float64 float32; do
+        echo "== $env $dtype"
+        python3 -m tox exec -e "$env" -qq -- relucompat bench --dtype "$dtype" \
+            --json "bench/$env-$dtype.json" > "bench/$env-$dtype.txt"
+    done
+done
