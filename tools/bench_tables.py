@@ -37,8 +37,8 @@ def classic(record):
         f"**{record['backend']} {record['version']}** ({record['linker']}, `{record['env']}`), "
         f"{record['size']}x{record['size']} {record['dtype']}:",
         "",
-        "| candidate | meets strict | forward ms | ×fastest | ×numpy | grad ms | ×fastest | ×numpy "
-        "| grad·W ms | ×fastest | ×numpy |",
+        "| candidate | meets strict | forward ms | / fastest | / numpy | grad ms | / fastest "
+        "| / numpy | grad·W ms | / fastest | / numpy |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in record["candidates"]:
@@ -62,17 +62,19 @@ def classic(record):
 
 def summary(all_records):
     lines = [
-        "| backend (linker) | dtype | strict ÷ fastest: fwd / grad / grad·W | strict ÷ NumPy: fwd / grad / grad·W "
-        "| import ms (`from … import relu`) | build ×hand | compile ×hand |",
+        "| backend (linker) | dtype | strict / fastest: fwd, grad, grad·W "
+        "| strict / NumPy: fwd, grad, grad·W | import ms (`from relucompat import relu`) "
+        "| build / by hand | compile / by hand |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in all_records:
         o = r["overheads"]
-        fastest = " / ".join(f"{v:.2f}" for v in r["strict_vs_fastest"].values())
-        numpy = " / ".join(f"{v:.2f}" for v in r["strict_vs_numpy"].values())
+        fastest = ", ".join(f"{v:.2f}" for v in r["strict_vs_fastest"].values())
+        numpy = ", ".join(f"{v:.2f}" for v in r["strict_vs_numpy"].values())
+        imports = f"{o['import_ms']:.1f} ({o['import_relu_ms']:.1f})"
         lines.append(
-            f"| {r['backend']} {r['version']} ({r['linker']}) | {r['dtype']} | {fastest} | {numpy} "
-            f"| {o['import_ms']:.1f} ({o['import_relu_ms']:.1f}) | {o['build']['strict']['ratio']:.2f} "
+            f"| {r['backend']} {r['version']} ({r['linker']}) | {r['dtype']} | {fastest} "
+            f"| {numpy} | {imports} | {o['build']['strict']['ratio']:.2f} "
             f"| {o['compile']['strict_vs_it']:.2f} |"
         )
     return lines
@@ -85,7 +87,7 @@ def main() -> int:
     body += ["", "The classic table, per backend (float64):", ""]
     for record in found:
         if record["dtype"] == "float64":
-            body += classic(record) + [""]
+            body += [*classic(record), ""]
     readme_path = os.path.join(ROOT, "README.md")
     with open(readme_path) as stream:
         readme = stream.read()
