@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from relucompat import __version__, doctor, oracle
-from relucompat.backends import Loaded
+from relucompat.lineage import Loaded
 from relucompat.route import explain, relu
 
 SCHEMA = "relucompat.bench/1"

@@ -16,7 +16,7 @@ import threading
 import warnings
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from relucompat.backends import Backend, Installed, Loaded, registry
+from relucompat.lineage import Backend, Installed, Loaded, registry
 
 ENV_VAR = "RELUCOMPAT_BACKEND"
 
@@ -114,6 +114,7 @@ class _OutputCapture:
 
         self._sink = tempfile.TemporaryFile()
         self._saved = []
+        self._text: Optional[str] = None
         for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
             stream.flush()
             self._saved.append(os.dup(fd))
@@ -125,8 +126,14 @@ class _OutputCapture:
             stream.flush()
             os.dup2(self._saved[fd - 1], fd)
             os.close(self._saved[fd - 1])
+        self._sink.seek(0)
+        self._text = self._sink.read().decode("utf-8", "replace")
+        self._sink.close()
 
     def text(self) -> str:
+        """What was written so far (inside the block) or in all (after it)."""
+        if self._text is not None:
+            return self._text
         self._sink.seek(0)
         return self._sink.read().decode("utf-8", "replace")
 

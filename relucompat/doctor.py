@@ -13,7 +13,7 @@ import time
 from typing import Any, Dict, List
 
 from relucompat import __version__, discovery, oracle
-from relucompat.backends import Loaded, registry
+from relucompat.lineage import Loaded, registry
 from relucompat.route import explain
 
 SCHEMA = "relucompat.doctor/1"

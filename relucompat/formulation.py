@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, NamedTuple
 
 from relucompat.arguments import is_static_zero
-from relucompat.backends import Loaded
 from relucompat.discovery import backend_of
+from relucompat.lineage import Loaded
 
 
 class Formulation(NamedTuple):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from relucompat import arguments, discovery
-from relucompat.backends import Loaded
 from relucompat.formulation import FORMULATIONS
+from relucompat.lineage import Loaded
 from relucompat.semantics import resolve as resolve_semantics
 
 

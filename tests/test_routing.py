@@ -13,7 +13,7 @@ import pytest
 from harness import expected
 
 import relucompat
-from relucompat.backends import registry
+from relucompat.lineage import registry
 
 
 def promise(h):

@@ -9,7 +9,7 @@ import functools
 import importlib
 from typing import Tuple
 
-from relucompat.backends._base import Backend, Installed, Loaded, Provider
+from relucompat.lineage._base import Backend, Installed, Loaded, Provider
 
 __all__ = ["Backend", "Installed", "Loaded", "Provider", "registry"]
 

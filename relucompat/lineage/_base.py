@@ -39,7 +39,6 @@ class Backend(NamedTuple):
     # Where the native relu lives when it exists. Imported explicitly: newer
     # releases stopped importing it from ``<pkg>.tensor`` and warn when it is.
     native_module: str
-    silenced_on_native_import: Tuple[type, ...] = (DeprecationWarning,)
     # Which of several installed providers owns the import (only Theano has two).
     pick: Optional[Callable[[Sequence[Installed], str], Installed]] = None
 
@@ -95,7 +94,7 @@ class Backend(NamedTuple):
             module = importlib.import_module(self.import_name)
             tensor = importlib.import_module(self.import_name + ".tensor")
             builders = importlib.import_module(self.import_name + ".compile.builders")
-        native = self._native()
+        native, native_warnings = self._native()
         if provider is None:  # importable, but not installed as a distribution (a source tree)
             version = str(getattr(module, "__version__", "unknown"))
             provider = Installed(self.import_name, version, self.providers[0].extra)
@@ -109,19 +108,20 @@ class Backend(NamedTuple):
             native=native,
             native_path=self.native_module + ".relu" if native is not None else None,
             linker=default_linker(module),
-            import_warnings=tuple(f"{w.category.__name__}: {w.message}" for w in caught),
+            import_warnings=tuple(_lines(caught) + native_warnings),
         )
 
-    def _native(self) -> Optional[Callable[..., Any]]:
-        with warnings.catch_warnings():
-            for category in self.silenced_on_native_import:
-                warnings.simplefilter("ignore", category)
+    def _native(self) -> Tuple[Optional[Callable[..., Any]], List[str]]:
+        # Aesara >= 2.8.8 and PyTensor 2.8 warn that nnet is deprecated; some also probe
+        # BLAS on this import. Kept for the report, not shown: nothing the user can act on.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             try:
                 nnet = importlib.import_module(self.native_module)
             except ImportError:  # removed (PyTensor >= 2.9)
-                return None
+                return None, []
         relu = getattr(nnet, "relu", None)
-        return relu if callable(relu) else None
+        return (relu if callable(relu) else None), _lines(caught)
 
 
 class Loaded:
@@ -161,6 +161,10 @@ class Loaded:
     @property
     def label(self) -> str:
         return f"{self.distribution.name} {self.distribution.version}"
+
+
+def _lines(caught: List[warnings.WarningMessage]) -> List[str]:
+    return [f"{w.category.__name__}: {w.message}" for w in caught]
 
 
 def _gradient_override_names(op_from_graph: type) -> Tuple[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from relucompat.backends._base import Backend, Installed, Provider
+from relucompat.lineage._base import Backend, Installed, Provider
 
 
 def _pick(found: Sequence[Installed], origin: str) -> Installed:

@@ -7,7 +7,7 @@
   (``numpy.distutils`` needs ``distutils.msvccompiler``); the extra pins setuptools < 74.
 """
 
-from relucompat.backends._base import Backend, Provider
+from relucompat.lineage._base import Backend, Provider
 
 BACKEND = Backend(
     import_name="aesara",

@@ -7,7 +7,7 @@
 - 2.x compiles C by default (``cvm``); 3.x JIT-compiles with numba.
 """
 
-from relucompat.backends._base import Backend, Provider
+from relucompat.lineage._base import Backend, Provider
 
 BACKEND = Backend(
     import_name="pytensor",
