@@ -5,6 +5,8 @@ numpy is imported inside the functions: ``import relucompat`` stays cheap.
 
 from __future__ import annotations
 
+import numbers
+import sys
 from typing import Any, Optional
 
 from relucompat.discovery import backend_of
@@ -71,8 +73,6 @@ def check_x(x: Any) -> None:
 
 def check_alpha(alpha: Any) -> None:
     """Raise ``TypeError`` unless ``alpha`` is a real number or a real tensor."""
-    import numbers
-
     import numpy as np
 
     if backend_of(alpha) is not None:
@@ -82,6 +82,8 @@ def check_alpha(alpha: Any) -> None:
     elif isinstance(alpha, (bool, np.bool_)):
         raise TypeError("alpha must be a real number, not a bool; use 0 or 1")
     elif isinstance(alpha, numbers.Real):
+        if isinstance(alpha, int) and abs(alpha) > sys.float_info.max:
+            raise ValueError(f"alpha={alpha} is too large: it must be a float64 value")
         return
     elif isinstance(alpha, (np.ndarray, np.generic)):
         dtype = str(alpha.dtype)
@@ -92,6 +94,48 @@ def check_alpha(alpha: Any) -> None:
     problem = _dtype_problem(dtype, "alpha")
     if problem:
         raise TypeError(problem)
+
+
+def check_broadcast(x: Any, alpha: Any) -> None:
+    """Raise ``ValueError`` when the shapes known now already show that ``alpha`` cannot
+    broadcast against ``x`` (a backend would fail later, deep inside its compiler)."""
+    x_shape, alpha_shape = static_shape(x), static_shape(alpha)
+    if x_shape is None or alpha_shape is None:
+        return
+    for offset in range(1, min(len(x_shape), len(alpha_shape)) + 1):
+        a, b = x_shape[-offset], alpha_shape[-offset]
+        if a is not None and b is not None and a != b and 1 not in (a, b):
+            raise ValueError(
+                f"alpha of shape {_show(alpha_shape)} does not broadcast against x of shape "
+                f"{_show(x_shape)}: their dimension {-offset} is {b} against {a}. Give alpha "
+                f"length 1 or {a} there, or fewer dimensions."
+            )
+
+
+def static_shape(obj: Any) -> Optional[tuple]:
+    """The shape known before running: a length, or None where only run time knows it."""
+    if backend_of(obj) is not None:
+        kind = getattr(obj, "type", None)
+        shape = getattr(kind, "shape", None)  # PyTensor and newer Aesara
+        if isinstance(shape, tuple):
+            return shape
+        broadcastable = getattr(kind, "broadcastable", None)  # Theano: a length-1 flag
+        if isinstance(broadcastable, tuple):
+            return tuple(1 if flag else None for flag in broadcastable)
+        return None
+    if isinstance(obj, numbers.Number):
+        return ()
+    shape = getattr(obj, "shape", None)
+    return tuple(shape) if isinstance(shape, tuple) else None
+
+
+def _show(shape: tuple) -> str:
+    return (
+        "("
+        + ", ".join("?" if n is None else str(n) for n in shape)
+        + ("," if len(shape) == 1 else "")
+        + ")"
+    )
 
 
 def is_static_zero(alpha: Any) -> bool:

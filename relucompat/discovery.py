@@ -284,7 +284,7 @@ def _warn_skipped(skipped: List[Backend], used: Loaded) -> None:
         warnings.warn(
             f"relucompat skipped {_label(backend)}, which does not import "
             f"({_failed[backend.import_name].reason}); using {used.label}. "
-            f"Details: relucompat.backends()",
+            f"The whole error: relucompat doctor --details",
             BackendSkippedWarning,
             stacklevel=4,
         )

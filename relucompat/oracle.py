@@ -13,10 +13,15 @@ import numpy as np
 
 
 def theano_forward(x: np.ndarray) -> np.ndarray:
-    """Theano 1.0.5's ``0.5*(x+abs(x))``: the sum in x's dtype, then a float32 0.5."""
+    """Theano 1.0.5's ``0.5*(x+abs(x))`` as its C code computed it: the sum in x's dtype
+    (integers wrap: uint8 200 gives 72), except that float16 was computed in float32; then
+    times a float32 0.5, so the result is x's dtype promoted with float32."""
+    out = np.result_type(x.dtype, np.float32)
+    if x.dtype == np.float16:
+        x = x.astype(np.float32)
     with np.errstate(invalid="ignore", over="ignore"):
-        total = x + np.abs(x)  # wraps for integers, overflows for floats, as in Theano
-        return np.float32(0.5) * total
+        total = x + np.abs(x)
+    return total.astype(out) * out.type(0.5)
 
 
 def theano_grad(x: np.ndarray) -> np.ndarray:

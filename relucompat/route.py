@@ -39,6 +39,7 @@ def relu(x: Any, alpha: Any = 0, *, semantics: Optional[str] = None) -> Any:
     name = resolve_semantics(semantics)
     arguments.check_x(x)
     arguments.check_alpha(alpha)
+    arguments.check_broadcast(x, alpha)
     backend = discovery.backend_for(x, alpha)
     x = backend.tensor.as_tensor_variable(x)
     route = _route(backend, name, x.dtype)

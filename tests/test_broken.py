@@ -10,6 +10,8 @@ import textwrap
 
 import pytest
 
+from relucompat.lineage import registry
+
 BROKEN = os.environ.get("RELUCOMPAT_TEST_BROKEN")
 pytestmark = pytest.mark.skipif(
     not BROKEN, reason="needs an env with a real broken backend (py311-brokentheano)"
@@ -66,16 +68,28 @@ def test_asking_for_it_raises_an_import_error_with_the_recorded_reason():
     assert "Traceback" not in done.stderr
 
 
-def test_relu_on_a_number_uses_a_working_backend():
+def test_relu_on_a_number_uses_a_working_backend_and_says_what_it_skipped():
     done = run(
         """
         import json, warnings, relucompat
-        warnings.simplefilter("error")
-        print(json.dumps(relucompat.explain().backend))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            relucompat.relu(1.0)
+            relucompat.relu(2.0)
+        used = relucompat.explain().import_name
+        print(json.dumps([used, [f"{w.category.__name__}: {w.message}" for w in caught]]))
         """
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) != BROKEN
+    used, warned = json.loads(done.stdout.splitlines()[-1])
+    assert used != BROKEN
+    order = [b.import_name for b in registry()]
+    if order.index(BROKEN) < order.index(used):  # it was tried first, and failed
+        assert len(warned) == 1, warned
+        assert warned[0].startswith("BackendSkippedWarning: relucompat skipped")
+        assert BROKEN in warned[0] and "relucompat doctor --details" in warned[0]
+    else:  # it comes after the one used, so nothing needed to import it
+        assert warned == []
 
 
 def test_doctor_lists_it_as_broken_and_still_passes():

@@ -8,7 +8,7 @@ mkdir -p bench
 for env in py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28 py311-pytensor2 py313-pytensor3; do
     for dtype in float64 float32; do
         echo "== $env $dtype"
-        python3 -m tox exec -e "$env" -qq -- relucompat bench --dtype "$dtype" \
+        python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --dtype "$dtype" \
             --json "bench/$env-$dtype.json" > "bench/$env-$dtype.txt"
     done
 done

@@ -1,0 +1,78 @@
+"""16 threads call relu, explain and backends at once, in a fresh process: discovery runs
+once, every thread sees the same route, and graphs built in different threads compile to
+the same results."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from harness import expected
+
+SCRIPT = r"""
+import json, sys, threading
+import numpy as np
+import relucompat
+from relucompat import discovery
+from relucompat.lineage import _base
+
+loads = []
+original = _base.Backend.load
+def counted(self):
+    loads.append(self.import_name)
+    return original(self)
+_base.Backend.load = counted
+
+THREADS = 16
+barrier = threading.Barrier(THREADS)
+seen, graphs, errors = [None] * THREADS, [None] * THREADS, []
+
+def work(i):
+    try:
+        barrier.wait()
+        semantics = ("theano", "strict")[i % 2]
+        edges = np.array([-np.inf, -1.0, -0.0, 0.0, 2.0, np.nan])
+        graph = relucompat.relu(edges, 0.0, semantics=semantics)
+        route = relucompat.explain(semantics=semantics)
+        names = sorted(info.name for info in relucompat.backends())
+        seen[i] = [route._asdict(), names]
+        graphs[i] = (semantics, graph)
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+
+threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+for t in threads: t.start()
+for t in threads: t.join()
+
+backend = discovery.default()
+mode = None if len(sys.argv) < 2 else backend.module.compile.mode.Mode(linker=sys.argv[1])
+values = {}
+for semantics, graph in graphs:
+    out = backend.module.function([], graph, mode=mode)()
+    values.setdefault(semantics, []).append(np.asarray(out).tobytes().hex())
+print(json.dumps({
+    "errors": errors,
+    "loads": loads,
+    "routes": sorted({json.dumps(s, sort_keys=True) for s in seen if s}),
+    "distinct_results": {k: len(set(v)) for k, v in values.items()},
+}))
+"""
+
+
+def test_sixteen_threads_at_once():
+    promised = expected()
+    if promised == {}:
+        pytest.skip("this env promises no backend")
+    # Theano and Aesara cannot both use their C VM in one process (lazylinker_ext), and
+    # backends() imports both: where an env has several, compile with the Python VM.
+    args = ["vm"] if promised and len(promised) > 1 else []
+    done = subprocess.run([sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["errors"] == []
+    assert sorted(found["loads"]) == sorted(set(found["loads"]))  # each backend once
+    # Two routes (one per semantics), each seen by every thread that asked.
+    assert len(found["routes"]) == 2
+    assert found["distinct_results"] == {"theano": 1, "strict": 1}
