@@ -1,4 +1,4 @@
-"""The ``relucompat`` command: ``doctor`` (the default), ``bench`` and ``report``.
+"""The ``relucompat`` command: ``doctor`` (the default), ``bench``, ``report`` and ``run``.
 
 Standard library only; ``rich`` (the ``cli`` extra) adds colour on a terminal.
 """
@@ -50,6 +50,17 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", metavar="PATH", help="also write the record as JSON")
     bench.add_argument("--plot", metavar="PATH.png", help="also draw it (needs matplotlib)")
 
+    run = commands.add_parser(
+        "run",
+        help="run an unmodified Theano-era script on whatever backend is installed",
+        description="With a working Theano the script gets it; otherwise `import theano` "
+        "resolves to relucompat.legacy over the backend relucompat chooses, for this run.",
+    )
+    run.add_argument("--backend", help="force a backend: pytensor, aesara, theano-pymc, theano")
+    run.add_argument("--explain", action="store_true", help="say what `import theano` is")
+    run.add_argument("script", help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
+
     report = commands.add_parser(
         "report",
         help="merge the tox envs' reports into one compatibility table",
@@ -74,14 +85,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "doctor"
     try:
-        if command == "doctor":
+        if command == "run":
+            from relucompat import runner
+
+            runner.prepare(args.script, args.backend, args.explain)
+        elif command == "doctor":
             return _doctor(args)
-        if command == "bench":
+        elif command == "bench":
             return _bench(args)
-        return _report(args)
+        else:
+            return _report(args)
     except (ValueError, ImportError, OSError) as exc:  # user error: no traceback
         print(f"relucompat {command}: {exc}", file=sys.stderr)
         return 2
+    runner.run(args.script, args.args)  # the script's own errors are the script's
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

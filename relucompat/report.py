@@ -97,8 +97,9 @@ def render_markdown(table: Dict[str, Any]) -> str:
     lines.append(
         "One row per tox env: what it installed, the route relu takes there, its tests, and "
         "the strict route's time as a ratio to the fastest candidate on that backend "
-        "(`relucompat bench`). Regenerate: `python3 -m tox run-parallel`, then "
-        "`relucompat report`."
+        "(`relucompat bench`, from the records in bench/). Regenerate: "
+        "`python3 -m tox run-parallel`, then "
+        "`python3 -m tox exec -e py311-nobackend --skip-pkg-install -- relucompat report`."
     )
     lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += [

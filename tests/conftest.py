@@ -25,9 +25,10 @@ def pytest_report_header() -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Every test that takes ``h`` runs once per backend and linker of this env.
+    # A test that takes ``h`` runs once per backend of this env, under its default linker;
+    # a module that sets ALL_LINKERS (the contract suite) runs under every linker listed.
     if "h" in metafunc.fixturenames:
-        found = harnesses()
+        found = harnesses(all_linkers=getattr(metafunc.module, "ALL_LINKERS", False))
         metafunc.parametrize(
             "h",
             found or [pytest.param(None, marks=pytest.mark.skip(reason="no backend installed"))],

@@ -33,7 +33,13 @@ alphas = st.one_of(
     text,
     st.binary(max_size=4),
     st.lists(st.floats(allow_nan=False), max_size=3),
-    dtypes.flatmap(lambda d: hnp.arrays(d, hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))),
+    dtypes.flatmap(
+        lambda d: hnp.arrays(
+            d,
+            hnp.array_shapes(min_dims=0, max_dims=3, max_side=3),
+            elements=st.sampled_from([1, "a", None]) if d == "O" else None,
+        )
+    ),
     st.sampled_from(
         [np.float32(0.1), np.float64(-2), np.int8(3), np.bool_(True), np.complex128(1)]
     ),

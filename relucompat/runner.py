@@ -1,0 +1,98 @@
+"""``relucompat run SCRIPT [ARGS...]``: run an unmodified Theano-era script.
+
+With a working Theano (or Theano-PyMC) the script gets it. Otherwise ``import theano``
+and the submodules a tutorial uses resolve to :mod:`relucompat.legacy` over the backend
+relucompat chooses, for this run only. The script sees ``__name__ == "__main__"``, its own
+``sys.argv`` and its own exit status, as under ``python SCRIPT``.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import runpy
+import sys
+from typing import Any, Optional, Sequence
+
+
+def decide(backend_name: Optional[str]) -> Any:
+    """The backend ``import theano`` means in this run, and a line saying why."""
+    from relucompat import discovery
+    from relucompat.lineage import registry
+
+    theano = next(b for b in registry() if b.import_name == "theano")
+    if backend_name:
+        discovery.use(backend_name)
+        chosen = discovery.default()
+        real = chosen.backend.import_name == "theano"
+        return chosen, _line(chosen, real, f"--backend {backend_name}")
+    if theano.present():
+        try:
+            chosen = discovery.load(theano)
+        except ImportError as exc:
+            chosen = discovery.default()
+            return chosen, _line(chosen, False, f"Theano does not import ({exc})")
+        return chosen, _line(chosen, True, "a working Theano is installed")
+    chosen = discovery.default()
+    return chosen, _line(chosen, False, "no Theano is installed")
+
+
+def _line(chosen: Any, real: bool, why: str) -> str:
+    if real:
+        return f"relucompat run: `import theano` is the real {chosen.label} ({why})"
+    return f"relucompat run: `import theano` is relucompat.legacy over {chosen.label} ({why})"
+
+
+class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Resolves ``theano`` and its submodules to the legacy namespace; any other
+    ``theano.*`` is an ImportError that names it and the backend."""
+
+    def __init__(self, modules: dict) -> None:
+        self.modules = modules
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name == "theano" or name.startswith("theano."):
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec: Any) -> Any:
+        if spec.name in self.modules:
+            return self.modules[spec.name]
+        from relucompat.legacy import _missing
+
+        raise ModuleNotFoundError(_missing(spec.name.partition(".")[2]), name=spec.name)
+
+    def exec_module(self, module: Any) -> None:
+        pass
+
+
+def alias_theano() -> None:
+    from relucompat import legacy
+
+    modules = {
+        "theano": legacy.theano,
+        "theano.tensor": legacy.tensor,
+        "theano.tensor.nnet": legacy.nnet,
+        "theano.printing": legacy.printing,
+    }
+    sys.modules.update(modules)
+    sys.meta_path.insert(0, _TheanoAliases(modules))
+
+
+def prepare(script: str, backend: Optional[str], explain: bool) -> None:
+    """Everything before the script runs; errors here are the user's, not the script's."""
+    if not os.path.isfile(script):
+        raise FileNotFoundError(f"no such script: {script}")
+    chosen, line = decide(backend)
+    if explain:
+        print(line, file=sys.stderr)
+    if chosen.backend.import_name != "theano":
+        alias_theano()
+
+
+def run(script: str, args: Sequence[str]) -> None:
+    """Run ``script`` as ``__main__``; its exceptions and exit status are its own."""
+    sys.argv = [script, *args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    runpy.run_path(script, run_name="__main__")

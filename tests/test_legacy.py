@@ -1,0 +1,200 @@
+"""Legacy Theano code on every backend: the legacy namespace, and ``relucompat run``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import blobs
+import numpy as np
+import pytest
+from harness import expected, same_bits
+
+import relucompat
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, "examples", "mlp_theano.py")
+GOLDEN = os.path.join(ROOT, "tests", "golden", "mlp-theano-1.0.5.json")
+
+
+@pytest.fixture(autouse=True)
+def _needs_a_backend():
+    if expected() == {}:
+        pytest.skip("this env promises no backend")
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "relucompat", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_the_namespace_is_theano_shaped(h):
+    relucompat.use(h.loaded.distribution.name)
+    import relucompat.legacy as theano
+    from relucompat.legacy import tensor as T
+
+    for name in ("function", "shared", "grad", "config", "scan", "printing"):
+        assert getattr(theano, name) is not None, name
+    assert theano.config.floatX in ("float32", "float64")
+    assert callable(theano.printing.debugprint)
+    for name in (
+        "matrix",
+        "ivector",
+        "lscalar",
+        "dot",
+        "mean",
+        "log",
+        "argmax",
+        "neq",
+        "arange",
+        "cast",
+        "tanh",
+    ):
+        assert callable(getattr(T, name)), name
+    x = T.matrix()
+    assert h.loaded.backend.owns(T.nnet.relu(x))
+
+
+def test_nnet_relu_is_relucompat_with_theano_semantics(h):
+    from relucompat.legacy import tensor as T
+
+    relucompat.use(h.loaded.distribution.name)
+    x = h.var("float64")
+    edges = np.array([-np.inf, -1.0, -0.0, 0.0, 2.0, np.inf, np.nan])
+    ours, theirs = h.function([x], [T.nnet.relu(x), relucompat.relu(x, semantics="theano")])(edges)
+    assert same_bits(ours, theirs)
+    assert np.isnan(ours[0])  # -inf gives NaN, as in Theano
+
+
+def test_nnet_functions_compute_theanos_values(h):
+    from relucompat.legacy import tensor as T
+
+    relucompat.use(h.loaded.distribution.name)
+    x, p, t, labels = h.var("float64", 2), h.var("float64", 2), h.var("float64", 2), h.T.ivector()
+    outputs = [
+        T.nnet.sigmoid(x),
+        T.nnet.softplus(x),
+        T.nnet.softmax(x),
+        T.nnet.binary_crossentropy(p, t),
+        T.nnet.categorical_crossentropy(p, labels),
+        T.nnet.categorical_crossentropy(p, t),
+    ]
+    xv = np.array([[-2.0, 0.0, 3.0], [1.0, 1.0, -1.0]])
+    pv = np.array([[0.2, 0.3, 0.5], [0.7, 0.2, 0.1]])
+    tv = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    got = h.function([x, p, t, labels], outputs)(xv, pv, tv, np.array([2, 0], dtype="int32"))
+    softmax = np.exp(xv) / np.exp(xv).sum(axis=1, keepdims=True)
+    want = [
+        1 / (1 + np.exp(-xv)),
+        np.log1p(np.exp(xv)),
+        softmax,
+        -(tv * np.log(pv) + (1 - tv) * np.log(1 - pv)),
+        -np.log([0.5, 0.7]),
+        -np.log([0.5, 0.7]),
+    ]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_missing_names_say_what_and_where(h):
+    relucompat.use(h.loaded.distribution.name)
+    from relucompat.legacy import tensor as T
+
+    with pytest.raises(AttributeError) as caught:
+        _ = T.no_such_function
+    message = str(caught.value)
+    assert "theano.tensor.no_such_function" in message
+    assert h.loaded.label in message
+    if h.loaded.native is None:  # nnet removed: conv2d has a modern home
+        with pytest.raises(
+            AttributeError, match=rf"modern equivalent is {h.name}.tensor.conv.conv2d"
+        ):
+            _ = T.nnet.conv2d
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return blobs.write(str(tmp_path_factory.mktemp("blobs") / "blobs.npz"))
+
+
+def losses_of(done):
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])["losses"]
+
+
+def check_trajectory(losses):
+    with open(GOLDEN) as stream:
+        golden = json.load(stream)["losses"]
+    np.testing.assert_allclose(losses, golden, rtol=1e-6, atol=0)
+    assert np.mean(losses[-5:]) < 0.75 * np.mean(losses[:5])  # it learns
+
+
+def test_the_unmodified_tutorial_runs_through_relucompat_run(data):
+    check_trajectory(losses_of(cli("run", SCRIPT, data, "--steps", "20")))
+
+
+def test_on_real_theano_it_runs_directly(data):
+    if "theano" not in (expected() or {}):
+        pytest.skip("needs Theano or Theano-PyMC (py38-theano, py39-theanopymc, py38-multi)")
+    done = subprocess.run(
+        [sys.executable, SCRIPT, data, "--steps", "20"], capture_output=True, text=True
+    )
+    check_trajectory(losses_of(done))
+
+
+def test_run_keeps_the_scripts_name_argv_and_exit_status(tmp_path):
+    script = tmp_path / "legacy.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, theano, theano.tensor as T
+            from theano.tensor.nnet import relu
+            print(__name__, sys.argv[1:], type(theano.function).__name__)
+            sys.exit(3)
+            """
+        )
+    )
+    done = cli("run", "--explain", str(script), "a", "--b")
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.split("\n")[0].startswith("__main__ ['a', '--b']")
+    assert "relucompat run: `import theano` is" in done.stderr
+
+
+def test_a_failing_script_fails_as_under_python(tmp_path):
+    script = tmp_path / "broken.py"
+    script.write_text("import theano\nraise RuntimeError('the script itself')\n")
+    done = cli("run", str(script))
+    assert done.returncode == 1
+    assert "RuntimeError: the script itself" in done.stderr and "Traceback" in done.stderr
+
+
+def test_an_unknown_theano_submodule_names_itself(tmp_path):
+    if "theano" in (expected() or {}):
+        pytest.skip("real Theano: its own modules")
+    script = tmp_path / "sandbox.py"
+    script.write_text("import theano.sandbox.rng_mrg\n")
+    done = cli("run", str(script))
+    assert done.returncode == 1
+    assert "theano.sandbox is not in relucompat's legacy namespace" in done.stderr
+    assert "RandomStream" in done.stderr  # the modern equivalent
+
+
+def test_run_backend_forces_one_and_explains(tmp_path):
+    name = next(iter(expected() or {"pytensor": None}))
+    script = tmp_path / "which.py"
+    script.write_text("import theano\nprint(theano.__name__)\n")
+    done = cli("run", "--backend", name, "--explain", str(script))
+    assert done.returncode == 0, done.stderr
+    real = name == "theano"
+    assert done.stdout.strip() == "theano"  # the real one, or the legacy namespace's name
+    assert ("the real" in done.stderr) == real
+
+
+def test_run_user_errors_exit_2():
+    done = cli("run", "no/such/script.py")
+    assert done.returncode == 2 and "no such script" in done.stderr
+    assert "Traceback" not in done.stderr
