@@ -6,7 +6,6 @@ numpy is imported inside the functions: ``import relucompat`` stays cheap.
 from __future__ import annotations
 
 import numbers
-import sys
 from typing import Any, Optional
 
 from relucompat.discovery import backend_of
@@ -82,8 +81,10 @@ def check_alpha(alpha: Any) -> None:
     elif isinstance(alpha, (bool, np.bool_)):
         raise TypeError("alpha must be a real number, not a bool; use 0 or 1")
     elif isinstance(alpha, numbers.Real):
-        if isinstance(alpha, int) and abs(alpha) > sys.float_info.max:
-            raise ValueError(f"alpha={alpha} is too large: it must be a float64 value")
+        if isinstance(alpha, int) and not -(2**63) <= alpha < 2**63:
+            raise ValueError(
+                f"alpha={alpha} is too large for an int64 constant; pass float(alpha) instead"
+            )
         return
     elif isinstance(alpha, (np.ndarray, np.generic)):
         dtype = str(alpha.dtype)

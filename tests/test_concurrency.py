@@ -66,8 +66,8 @@ def test_sixteen_threads_at_once():
     if promised == {}:
         pytest.skip("this env promises no backend")
     # Theano and Aesara cannot both use their C VM in one process (lazylinker_ext), and
-    # backends() imports both: where an env has several, compile with the Python VM.
-    args = ["vm"] if promised and len(promised) > 1 else []
+    # backends() imports both: where an env has several, compile with the py linker.
+    args = ["py"] if promised and len(promised) > 1 else []
     done = subprocess.run([sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.splitlines()[-1])

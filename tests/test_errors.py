@@ -51,6 +51,7 @@ def test_bool_and_complex_numbers_say_why(value, why, semantics):
         (None, TypeError, "got NoneType"),
         ([0.1], TypeError, "got list"),
         (10**400, ValueError, "too large"),
+        (2**64, ValueError, r"too large for an int64 constant; pass float\(alpha\)"),
         (
             np.zeros(3),
             ValueError,
