@@ -50,12 +50,12 @@ def _fresh_choice(monkeypatch: pytest.MonkeyPatch) -> None:
 __all__ = ["Harness"]
 
 
-# Hypothesis profiles: "default" for a quick local run, "ci" in tox (2,000 examples per
-# test), "thorough" on demand: HYPOTHESIS_PROFILE=thorough tox -e <env>.
+# Hypothesis profiles: "default" for a quick local run, "ci" in tox (500 examples per
+# test), "thorough" on demand: tox -e <env> -- --hypothesis-profile=thorough.
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 _common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": False}
 settings.register_profile("default", max_examples=200, **_common)
-settings.register_profile("ci", max_examples=2000, **_common)
+settings.register_profile("ci", max_examples=500, **_common)
 settings.register_profile("thorough", max_examples=20000, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

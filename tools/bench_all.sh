@@ -5,10 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench
-for env in py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28 py311-pytensor2 py313-pytensor3; do
+# env[:linker]; the other envs of the matrix repeat these backends (multi, broken*).
+for pairing in py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28 \
+               py311-pytensor2 py313-pytensor3 py312-pytensor3-jax:jax; do
+    env=${pairing%%:*}
+    linker=()
+    [ "$pairing" != "$env" ] && linker=(--linker "${pairing#*:}")
     for dtype in float64 float32; do
-        echo "== $env $dtype"
+        echo "== $env $dtype ${linker[*]}"
         python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --dtype "$dtype" \
-            --json "bench/$env-$dtype.json" > "bench/$env-$dtype.txt"
+            "${linker[@]}" --json "bench/$env-$dtype.json" > "bench/$env-$dtype.txt"
     done
 done
