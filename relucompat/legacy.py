@@ -120,14 +120,13 @@ def _modern(*paths: str) -> Callable[[], Any]:
     return find
 
 
-def _nnet_or(name: str, *paths: str) -> Callable[[], Any]:
-    def find() -> Any:
-        for module in _native_nnet():
-            if hasattr(module, name):
-                return getattr(module, name)
-        return _modern(*paths)()
+def _native(name: str) -> Any:
+    """The backend's own ``nnet.<name>``, or None where it has no nnet."""
+    return next((getattr(m, name) for m in _native_nnet() if hasattr(m, name)), None)
 
-    return find
+
+def _nnet_or(name: str, *paths: str) -> Callable[[], Any]:
+    return lambda: _native(name) or _modern(*paths)()
 
 
 def _relu() -> Any:
@@ -141,11 +140,11 @@ def _relu() -> Any:
 
 
 def _softmax() -> Any:
-    native = [m for m in _native_nnet() if hasattr(m, "softmax")]
-    if native and "axis" not in inspect.signature(native[0].softmax).parameters:
-        return native[0].softmax  # Theano's own: over the last axis
+    native = _native("softmax")
+    if native is not None and "axis" not in inspect.signature(native).parameters:
+        return native  # Theano's own: over the last axis
     # Aesara and PyTensor 2.8 warn when axis is not given; Theano's meaning is the last one.
-    modern = native[0].softmax if native else _modern("tensor.special.softmax")()
+    modern = native or _modern("tensor.special.softmax")()
 
     def softmax(c: Any) -> Any:
         """Theano's ``nnet.softmax``: over the last axis."""
@@ -154,34 +153,21 @@ def _softmax() -> Any:
     return softmax
 
 
-def _binary_crossentropy() -> Any:
-    native = [m for m in _native_nnet() if hasattr(m, "binary_crossentropy")]
-    if native:
-        return native[0].binary_crossentropy
+def binary_crossentropy(output: Any, target: Any) -> Any:
+    """Theano's formula, for backends without nnet:
+    ``-(target * log(output) + (1 - target) * log(1 - output))``."""
     T = _backend().tensor
-
-    def binary_crossentropy(output: Any, target: Any) -> Any:
-        """Theano's formula: ``-(target * log(output) + (1 - target) * log(1 - output))``."""
-        return -(target * T.log(output) + (1.0 - target) * T.log(1.0 - output))
-
-    return binary_crossentropy
+    return -(target * T.log(output) + (1.0 - target) * T.log(1.0 - output))
 
 
-def _categorical_crossentropy() -> Any:
-    native = [m for m in _native_nnet() if hasattr(m, "categorical_crossentropy")]
-    if native:
-        return native[0].categorical_crossentropy
+def categorical_crossentropy(coding_dist: Any, true_dist: Any) -> Any:
+    """Theano's, for backends without nnet: ``-log`` of the true class's probability for
+    integer labels, else ``-sum(true_dist * log(coding_dist))`` over the last axis."""
     T = _backend().tensor
-
-    def categorical_crossentropy(coding_dist: Any, true_dist: Any) -> Any:
-        """Theano's: ``-log`` of the true class's probability for integer labels, else
-        ``-sum(true_dist * log(coding_dist))`` over the last axis."""
-        if true_dist.ndim == coding_dist.ndim:
-            return -(true_dist * T.log(coding_dist)).sum(axis=coding_dist.ndim - 1)
-        rows = T.arange(true_dist.shape[0])
-        return -T.log(coding_dist[rows, true_dist])
-
-    return categorical_crossentropy
+    if true_dist.ndim == coding_dist.ndim:
+        return -(true_dist * T.log(coding_dist)).sum(axis=coding_dist.ndim - 1)
+    rows = T.arange(true_dist.shape[0])
+    return -T.log(coding_dist[rows, true_dist])
 
 
 nnet = Namespace(
@@ -193,8 +179,10 @@ nnet = Namespace(
         "sigmoid": _nnet_or("sigmoid", "tensor.sigmoid"),
         "softplus": _nnet_or("softplus", "tensor.softplus"),
         "softmax": _softmax,
-        "binary_crossentropy": _binary_crossentropy,
-        "categorical_crossentropy": _categorical_crossentropy,
+        "binary_crossentropy": lambda: _native("binary_crossentropy") or binary_crossentropy,
+        "categorical_crossentropy": (
+            lambda: _native("categorical_crossentropy") or categorical_crossentropy
+        ),
     },
 )
 tensor = Namespace("theano.tensor", "tensor", lambda: [_backend().tensor], {"nnet": lambda: nnet})

@@ -1,4 +1,5 @@
 """Hypothesis against the NumPy oracles, both semantics, every dtype, every shape up to 3-D.
+(Strict with a symbolic alpha, and its gradients, is in test_properties.py.)
 
 Compiled once per backend, linker and dtype (values are elementwise, so a 1-D function
 serves arrays of any shape, flattened); shapes themselves are checked by a 3-D function.
@@ -63,41 +64,6 @@ def test_every_dtype_against_its_oracle(h, dtype, semantics):
             near_max = np.abs(x.ravel().astype("float64")) > np.finfo(dtype).max / 4
             got, want = got[~near_max], want[~near_max]
         assert same_bits(got, want, nan_payloads=False), f"x={x!r}:{describe(got, want)}"
-
-    check()
-
-
-@functools.lru_cache(maxsize=None)
-def leaky(h: Harness, dtype: str):
-    x, g, alpha = h.var(dtype), h.var(dtype), h.var(dtype)
-    y = relucompat.relu(x, alpha, semantics="strict")
-    return h.function([x, g, alpha], [y, h.grad((y * g).sum(), x), h.grad((y * g).sum(), alpha)])
-
-
-@pytest.mark.parametrize("dtype", FLOATS)
-def test_strict_with_a_symbolic_alpha_of_any_sign_and_size(h, dtype):
-    need(h, dtype)
-    function = leaky(h, dtype)
-    slopes = [0.0, -0.0, 0.01, 0.3, -0.5, 1.0, 2.0, 1e3, -1e3]
-    slope = st.sampled_from([float(np.asarray(v, dtype)) for v in slopes])  # exact in dtype
-
-    @given(st.data())
-    def check(data):
-        x = data.draw(arrays(dtype, max_dims=1).map(np.ravel))
-        finite = st.floats(width=int(dtype[5:]), allow_nan=False, allow_infinity=False)
-        g = data.draw(hnp.arrays(dtype, x.shape, elements=finite))
-        alpha = data.draw(hnp.arrays(dtype, x.shape, elements=slope))
-        fwd, grad_x, grad_alpha = function(x, g, alpha)
-        with np.errstate(all="ignore"):
-            wanted = [
-                ("relu", fwd, oracle.strict_forward(x, alpha), True),
-                ("d/dx", grad_x, oracle.strict_grad_x(x, g, alpha), False),
-                ("d/dalpha", grad_alpha, oracle.strict_grad_alpha(x, g, alpha), False),
-            ]
-        for what, got, want, signed in wanted:
-            assert same_bits(got, want, signed_zeros=signed), (
-                f"{what} x={x!r}:{describe(got, want)}"
-            )
 
     check()
 

@@ -46,22 +46,23 @@ alphas = st.one_of(
 )
 
 
+def _set(key, value):
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
+
+
 @contextlib.contextmanager
 def environment(**values):
     saved = {key: os.environ.get(key) for key in values}
     try:
         for key, value in values.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            _set(key, value)
         yield
     finally:
         for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            _set(key, value)
 
 
 @given(

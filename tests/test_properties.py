@@ -46,12 +46,19 @@ def floats(dtype, finite=False):
     )
 
 
+def slopes(dtype):
+    """Any finite alpha, and the ones that matter most: 0, -0, negative, above 1."""
+    special = [0.0, -0.0, 0.01, 0.3, -0.5, 1.0, 2.0, 1e3, -1e3]
+    exact = [float(np.asarray(v, dtype)) for v in special]  # representable in dtype
+    return st.one_of(st.sampled_from(exact), floats(dtype, finite=True))
+
+
 @st.composite
 def triples(draw, dtype):
     n = draw(st.integers(0, 12))
     x = draw(hnp.arrays(dtype, n, elements=floats(dtype)))
     g = draw(hnp.arrays(dtype, n, elements=floats(dtype, finite=True)))
-    alpha = draw(hnp.arrays(dtype, n, elements=floats(dtype, finite=True)))
+    alpha = draw(hnp.arrays(dtype, n, elements=slopes(dtype)))
     return x, g, alpha
 
 
