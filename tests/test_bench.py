@@ -14,6 +14,8 @@ from harness import expected
 
 from relucompat import bench
 
+pytestmark = pytest.mark.installation
+
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory):

@@ -13,9 +13,12 @@ import pytest
 from relucompat.lineage import registry
 
 BROKEN = os.environ.get("RELUCOMPAT_TEST_BROKEN")
-pytestmark = pytest.mark.skipif(
-    not BROKEN, reason="needs an env with a real broken backend (py311-brokentheano)"
-)
+pytestmark = [
+    pytest.mark.installation,
+    pytest.mark.skipif(
+        not BROKEN, reason="needs an env with a real broken backend (py311-brokentheano)"
+    ),
+]
 
 
 def run(script: str, **env: str) -> subprocess.CompletedProcess:

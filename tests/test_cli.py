@@ -13,6 +13,8 @@ from harness import expected
 
 from relucompat import doctor, report
 
+pytestmark = pytest.mark.installation
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "compatibility")
 

@@ -18,6 +18,8 @@ import relucompat
 from relucompat import discovery
 from relucompat.lineage import _base
 
+pytestmark = pytest.mark.installation
+
 loads = []
 original = _base.Backend.load
 def counted(self):

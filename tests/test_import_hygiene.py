@@ -10,6 +10,8 @@ import textwrap
 
 import pytest
 
+pytestmark = pytest.mark.installation
+
 LINEAGE = ("theano", "aesara", "pytensor")
 
 

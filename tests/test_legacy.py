@@ -15,6 +15,8 @@ from harness import expected, same_bits
 
 import relucompat
 
+pytestmark = pytest.mark.installation
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "examples", "mlp_theano.py")
 GOLDEN = os.path.join(ROOT, "tests", "golden", "mlp-theano-1.0.5.json")

@@ -8,6 +8,8 @@ from harness import expected
 import relucompat
 from relucompat.lineage import registry
 
+pytestmark = pytest.mark.installation
+
 
 @pytest.fixture
 def no_backend():

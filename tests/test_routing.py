@@ -15,6 +15,8 @@ from harness import expected
 import relucompat
 from relucompat.lineage import registry
 
+pytestmark = pytest.mark.installation
+
 
 def promise(h):
     promised = expected()
