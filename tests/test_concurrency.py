@@ -11,14 +11,14 @@ import sys
 import pytest
 from harness import expected
 
+pytestmark = pytest.mark.installation
+
 SCRIPT = r"""
 import json, sys, threading
 import numpy as np
 import relucompat
 from relucompat import discovery
 from relucompat.lineage import _base
-
-pytestmark = pytest.mark.installation
 
 loads = []
 original = _base.Backend.load
