@@ -73,6 +73,14 @@ def test_contract_column_tells_candidates_apart(record):
     assert meets["x*(x>0)"] is False  # -inf * 0 is NaN
     assert meets["switch(x<0,0,x)"] is False  # -0.0 stays -0.0, and the gradient at 0 is 1
     assert meets["relucompat theano"] is False  # by design: Theano's warts
+    # A linker that flushes denormals (JAX) fails every candidate; this tells who else fails.
+    but_denormals = {
+        c["name"]: c["meets_strict_contract_but_denormals"] for c in found["candidates"]
+    }
+    assert but_denormals["relucompat strict"] is True
+    assert but_denormals["x*(x>0)"] is False
+    marks = {c["name"]: bench.contract_mark(c) for c in found["candidates"]}
+    assert marks["relucompat strict"] == "yes" and marks["x*(x>0)"] == "no"
 
 
 def test_text_table(record):

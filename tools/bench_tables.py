@@ -3,7 +3,8 @@
     python tools/bench_tables.py            # rewrite README between the bench markers
     python tools/bench_tables.py --plots    # also bench/<env>-float64.png (needs matplotlib)
 
-The records come from tools/bench_all.sh; this script only formats them.
+The records come from tools/bench_all.sh; this script only formats them. It imports
+relucompat from this checkout, so it needs numpy.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+from relucompat.bench import contract_mark  # noqa: E402
+
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 ORDER = ["theano", "theano-pymc", "aesara", "pytensor"]
 
@@ -42,7 +45,7 @@ def classic(record):
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in record["candidates"]:
-        cells = [c["name"], "yes" if c["meets_strict_contract"] else "no"]
+        cells = [c["name"], contract_mark(c)]
         for key in ("forward", "grad", "grad_upstream"):
             cells += [
                 f"{c['seconds'][key] * 1e3:.3f}",
