@@ -96,7 +96,7 @@ def render_markdown(table: Dict[str, Any]) -> str:
     lines = [HEADER, "", "# Compatibility", ""]
     lines.append(
         "One row per tox env: what it installed, the route relu takes there, its tests, and "
-        "the strict route's time as a ratio to the fastest candidate on that backend "
+        "the strict route's time as a ratio to the fastest candidate on that backend and linker "
         "(`relucompat bench`, from the records in bench/). Regenerate: "
         "`python3 -m tox run-parallel`, then "
         "`python3 -m tox exec -e py311-nobackend --skip-pkg-install -- relucompat report`."
@@ -165,10 +165,11 @@ def _bench(bench: Optional[Dict[str, Any]]) -> str:
     if not bench:
         return "-"
     ratios = bench.get("strict_vs_fastest", {})
-    return (
-        " / ".join(f"{ratios[k]:.2f}x" for k in ("forward", "grad", "grad_upstream") if k in ratios)
-        or "-"
+    cell = " / ".join(
+        f"{ratios[k]:.2f}x" for k in ("forward", "grad", "grad_upstream") if k in ratios
     )
+    # The JAX env benches the JAX linker, not its default one: say which.
+    return f"{cell} ({bench['linker']})" if cell and "linker" in bench else cell or "-"
 
 
 def _test_counts(reports: str, env: str) -> Dict[str, int]:
