@@ -54,7 +54,13 @@ __all__ = ["Harness"]
 # test), "thorough" on demand: tox -e <env> -- --hypothesis-profile=thorough.
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-_common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": False}
+# The one function-scoped fixture, the autouse _fresh_choice, resets relucompat's backend
+# choice per test; no example changes it, so sharing it across a test's examples is right.
+_common = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    "derandomize": False,
+}
 settings.register_profile("default", max_examples=200, **_common)
 settings.register_profile("ci", max_examples=500, **_common)
 settings.register_profile("thorough", max_examples=20000, **_common)

@@ -48,24 +48,21 @@ def compiled(h: Harness, dtype: str, semantics: str):
 
 @pytest.mark.parametrize("dtype", FLOATS + INTS)
 @pytest.mark.parametrize("semantics", ["theano", "strict"])
-def test_every_dtype_against_its_oracle(h, dtype, semantics):
+@given(data=st.data())
+def test_every_dtype_against_its_oracle(h, dtype, semantics, data):
     need(h, dtype)
     function = compiled(h, dtype, semantics)
-
-    @given(arrays(dtype))
-    def check(x):
-        (got,) = function(x.ravel())
-        if semantics == "strict":
-            want = oracle.strict_forward(x.ravel())
-            assert same_bits(got, want), f"x={x!r}:{describe(got, want)}"
-            return
-        want = oracle.theano_forward(x.ravel())
-        if TOLERANT and dtype == "float16":  # see the golden test: Theano computed in float32
-            near_max = np.abs(x.ravel().astype("float64")) > np.finfo(dtype).max / 4
-            got, want = got[~near_max], want[~near_max]
-        assert same_bits(got, want, nan_payloads=False), f"x={x!r}:{describe(got, want)}"
-
-    check()
+    x = data.draw(arrays(dtype), label="x")
+    (got,) = function(x.ravel())
+    if semantics == "strict":
+        want = oracle.strict_forward(x.ravel())
+        assert same_bits(got, want), f"x={x!r}:{describe(got, want)}"
+        return
+    want = oracle.theano_forward(x.ravel())
+    if TOLERANT and dtype == "float16":  # see the golden test: Theano computed in float32
+        near_max = np.abs(x.ravel().astype("float64")) > np.finfo(dtype).max / 4
+        got, want = got[~near_max], want[~near_max]
+    assert same_bits(got, want, nan_payloads=False), f"x={x!r}:{describe(got, want)}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,27 +72,22 @@ def shaped(h: Harness, semantics: str):
 
 
 @pytest.mark.parametrize("semantics", ["theano", "strict"])
-def test_shapes_up_to_3d_including_empty(h, semantics):
-    function = shaped(h, semantics)
-
-    @given(
-        hnp.arrays(
-            "float64",
-            hnp.array_shapes(min_dims=3, max_dims=3, min_side=0, max_side=3),
-            elements=values("float64"),
-        )
+@given(
+    x=hnp.arrays(
+        "float64",
+        hnp.array_shapes(min_dims=3, max_dims=3, min_side=0, max_side=3),
+        elements=values("float64"),
     )
-    def check(x):
-        (got,) = function(x)
-        assert got.shape == x.shape
-        flat = (
-            oracle.strict_forward(x.ravel())
-            if semantics == "strict"
-            else oracle.theano_forward(x.ravel())
-        )
-        assert same_bits(got.ravel(), flat, nan_payloads=semantics == "strict")
-
-    check()
+)
+def test_shapes_up_to_3d_including_empty(h, semantics, x):
+    (got,) = shaped(h, semantics)(x)
+    assert got.shape == x.shape
+    flat = (
+        oracle.strict_forward(x.ravel())
+        if semantics == "strict"
+        else oracle.theano_forward(x.ravel())
+    )
+    assert same_bits(got.ravel(), flat, nan_payloads=semantics == "strict")
 
 
 def test_zero_dimensional_input(h):

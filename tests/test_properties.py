@@ -63,25 +63,19 @@ def triples(draw, dtype):
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_strict_matches_the_oracle(h, dtype):
+@given(data=st.data())
+def test_strict_matches_the_oracle(h, dtype, data):
     need(h, dtype)
     function = compiled(h, dtype)
-
-    @given(triples(dtype))
-    def check(triple):
-        x, g, alpha = triple
-        fwd, grad, fwd_a, grad_a, grad_alpha = function(x, g, alpha)
-        with np.errstate(all="ignore"):
-            wanted = [
-                ("relu(x)", fwd, oracle.strict_forward(x), True),
-                ("grad", grad, oracle.strict_grad_x(x, g), False),
-                ("relu(x, alpha)", fwd_a, oracle.strict_forward(x, alpha), True),
-                ("grad x", grad_a, oracle.strict_grad_x(x, g, alpha), False),
-                ("grad alpha", grad_alpha, oracle.strict_grad_alpha(x, g, alpha), False),
-            ]
-        for what, got, want, signed in wanted:
-            assert same_bits(got, want, signed_zeros=signed), (
-                f"{what} at x={x!r}:{describe(got, want)}"
-            )
-
-    check()
+    x, g, alpha = data.draw(triples(dtype), label="x, g, alpha")
+    fwd, grad, fwd_a, grad_a, grad_alpha = function(x, g, alpha)
+    with np.errstate(all="ignore"):
+        wanted = [
+            ("relu(x)", fwd, oracle.strict_forward(x), True),
+            ("grad", grad, oracle.strict_grad_x(x, g), False),
+            ("relu(x, alpha)", fwd_a, oracle.strict_forward(x, alpha), True),
+            ("grad x", grad_a, oracle.strict_grad_x(x, g, alpha), False),
+            ("grad alpha", grad_alpha, oracle.strict_grad_alpha(x, g, alpha), False),
+        ]
+    for what, got, want, signed in wanted:
+        assert same_bits(got, want, signed_zeros=signed), f"{what} at x={x!r}:{describe(got, want)}"
