@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import runpy
 import sys
@@ -45,11 +46,8 @@ def _line(chosen: Any, real: bool, why: str) -> str:
 
 
 class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Resolves ``theano`` and its submodules to the legacy namespace; any other
-    ``theano.*`` is an ImportError that names it and the backend."""
-
-    def __init__(self, modules: dict) -> None:
-        self.modules = modules
+    """Resolves ``theano.X`` to ``relucompat.legacy.X``; a Theano module the legacy
+    namespace does not have is an ImportError that names it and the backend."""
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         if name == "theano" or name.startswith("theano."):
@@ -57,27 +55,23 @@ class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def create_module(self, spec: Any) -> Any:
-        if spec.name in self.modules:
-            return self.modules[spec.name]
-        from relucompat.legacy import _missing
+        legacy = "relucompat.legacy" + spec.name[len("theano") :]
+        try:
+            found = importlib.util.find_spec(legacy)
+        except ImportError:  # a parent that is not a package
+            found = None
+        if found is None:
+            from relucompat.legacy._namespace import missing
 
-        raise ModuleNotFoundError(_missing(spec.name.partition(".")[2]), name=spec.name)
+            raise ModuleNotFoundError(missing(spec.name.partition(".")[2]), name=spec.name)
+        return importlib.import_module(legacy)
 
     def exec_module(self, module: Any) -> None:
         pass
 
 
 def alias_theano() -> None:
-    from relucompat import legacy
-
-    modules = {
-        "theano": legacy.theano,
-        "theano.tensor": legacy.tensor,
-        "theano.tensor.nnet": legacy.nnet,
-        "theano.printing": legacy.printing,
-    }
-    sys.modules.update(modules)
-    sys.meta_path.insert(0, _TheanoAliases(modules))
+    sys.meta_path.insert(0, _TheanoAliases())
 
 
 def prepare(script: str, backend: Optional[str], explain: bool) -> None:

@@ -1,0 +1,143 @@
+"""What every module of the legacy namespace shares.
+
+Each module of ``relucompat.legacy`` stands at a Theano path (``tensor/nnet/__init__.py`` is
+``theano.tensor.nnet``). It defines what relucompat provides there, and forwards every other
+name to the backend's module at the same path through :func:`forward`. A name found in
+neither is an ``AttributeError`` that :func:`missing` words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import warnings
+from types import ModuleType
+from typing import Any, Callable, List, Optional, Tuple
+
+# Theano paths that moved, and where a modern backend may have them (below its package),
+# in order of preference. Each is probed in the running backend before a message names it.
+MODERN = {
+    "gof": ("graph",),
+    "tensor.nnet.logsoftmax": ("tensor.special.log_softmax",),
+    "tensor.nnet.h_softmax": (),
+    "tensor.nnet.conv3d": (),
+    "sandbox.cuda": (),
+    "gpuarray": (),
+}
+
+
+def backend() -> Any:
+    """The loaded backend the legacy namespace stands over (relucompat's default)."""
+    from relucompat import discovery
+
+    return discovery.default()
+
+
+def package() -> str:
+    """The backend's import name: ``"pytensor"``, ``"aesara"`` or ``"theano"``."""
+    return str(backend().backend.import_name)
+
+
+def backend_module(path: str) -> Optional[ModuleType]:
+    """The backend's module at ``path`` (below its package), or None where it has none."""
+    name = f"{package()}.{path}" if path else package()
+    with warnings.catch_warnings():  # deprecated modules warn on import; not the user's doing
+        warnings.simplefilter("ignore")
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+
+
+def native_nnet() -> Optional[ModuleType]:
+    """The backend's own ``tensor.nnet``, where it still has Theano's (relu included)."""
+    loaded = backend()
+    if loaded.native is None:
+        return None
+    return importlib.import_module(loaded.backend.native_module)
+
+
+def probe(dotted: str) -> Optional[str]:
+    """``dotted`` if it names a module or an attribute that exists now, else None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                value: Any = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+        for attr in parts[cut:]:
+            if not hasattr(value, attr):
+                return None
+            value = getattr(value, attr)
+        return dotted
+    return None
+
+
+def missing(path: str) -> str:
+    """Why ``theano.<path>`` is not here, in one sentence, with a probed modern equivalent."""
+    loaded = backend()
+    pkg = loaded.backend.import_name
+    message = f"theano.{path} is not in relucompat's legacy namespace over {loaded.label}"
+    if probe(f"{pkg}.{path}") is None:
+        message += f", which has no {pkg}.{path}"
+    for name, candidates in MODERN.items():
+        if path == name or path.startswith(name + "."):
+            rest = path[len(name) :]
+            found = [p for p in (f"{pkg}.{c}{rest}" for c in candidates) if probe(p)]
+            if found:
+                return f"{message}; its modern equivalent is {found[0]}"
+            return f"{message}, and {pkg} has no equivalent"
+    return message
+
+
+def forward(
+    module_name: str, where: str, sources: Callable[[], List[ModuleType]]
+) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
+    """``__getattr__`` and ``__dir__`` for the legacy module ``module_name`` (Theano path
+    ``where``): a legacy submodule first, then the first of ``sources()`` that has the name."""
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        here = sys.modules[module_name]
+        if hasattr(here, "__path__") and importlib.util.find_spec(f"{module_name}.{name}"):
+            return importlib.import_module(f"{module_name}.{name}")  # sets the attribute
+        for module in sources():
+            if hasattr(module, name):
+                return getattr(module, name)
+        raise AttributeError(missing(f"{where}.{name}".lstrip(".")))
+
+    def __dir__() -> List[str]:
+        names = set(vars(sys.modules[module_name]))
+        for module in sources():
+            names.update(dir(module))
+        return sorted(name for name in names if not name.startswith("_"))
+
+    return __getattr__, __dir__
+
+
+def at(path: str) -> Callable[[], List[ModuleType]]:
+    """``sources`` for :func:`forward`: the backend's module at ``path``, if it has one."""
+
+    def sources() -> List[ModuleType]:
+        module = backend_module(path)
+        return [module] if module is not None else []
+
+    return sources
+
+
+def native_or(name: str, *paths: str) -> Any:
+    """The backend's own ``nnet.<name>`` where it has Theano's nnet, else the first of
+    ``paths`` (below the backend package) that exists."""
+    nnet = native_nnet()
+    if nnet is not None and hasattr(nnet, name):
+        return getattr(nnet, name)
+    pkg = package()
+    for path in paths:
+        if probe(f"{pkg}.{path}"):
+            module, _, attr = f"{pkg}.{path}".rpartition(".")
+            return getattr(importlib.import_module(module), attr)
+    raise AttributeError(missing(f"tensor.nnet.{name}"))

@@ -1,0 +1,31 @@
+"""``theano.tensor.nnet``: relu through relucompat, and the rest of Theano 1.0.5's nnet.
+
+Each function is the backend's own where it still has Theano's nnet, else built from the
+backend's standard ops with Theano's shapes, dtypes and values.
+"""
+
+from relucompat.legacy import _namespace
+from relucompat.legacy.tensor.nnet.nnet import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    relu,
+    softmax,
+)
+from relucompat.legacy.tensor.nnet.sigm import sigmoid, softplus
+
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+]
+
+
+def _native() -> list:
+    nnet = _namespace.native_nnet()
+    return [nnet] if nnet is not None else []
+
+
+__getattr__, __dir__ = _namespace.forward(__name__, "tensor.nnet", _native)
