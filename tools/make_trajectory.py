@@ -1,7 +1,7 @@
-"""Write tests/golden/mlp-theano-1.0.5.json: examples/mlp_theano.py's loss trajectory on the
-real Theano 1.0.5, which every other backend must reproduce through relucompat.
+"""Write tests/golden/<example>-theano-1.0.5.json: each example's loss trajectory on the real
+Theano 1.0.5, which every other backend must reproduce through ``relucompat run``.
 
-    python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py
+    python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py [NAME ...]
 """
 
 from __future__ import annotations
@@ -19,9 +19,34 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-import blobs  # noqa: E402
+import example_scripts as examples  # noqa: E402
 
-STEPS = 20
+
+def record(name: str, version: str) -> str:
+    example = examples.EXAMPLES[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [sys.executable, example.script, *example.arguments(tmp)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    losses = json.loads(done.stdout.splitlines()[-1])["losses"]
+    document = {
+        "produced_by": {
+            "command": "python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py",
+            "theano": version,
+            "python": platform.python_version(),
+            "script": os.path.relpath(example.script, ROOT),
+            "arguments": example.arguments("DIR")[1:],
+            "data": example.data_doc,
+        },
+        "losses": losses,
+    }
+    with open(example.golden, "w") as stream:
+        json.dump(document, stream, indent=1)
+        stream.write("\n")
+    return f"wrote {len(losses)} losses to {os.path.relpath(example.golden, ROOT)}"
 
 
 def main() -> int:
@@ -30,32 +55,8 @@ def main() -> int:
         version = metadata.version("Theano")
     if version != "1.0.5":
         sys.exit(f"make_trajectory.py needs Theano 1.0.5 (found {version})")
-    with tempfile.TemporaryDirectory() as tmp:
-        data = blobs.write(os.path.join(tmp, "blobs.npz"))
-        script = os.path.join(ROOT, "examples", "mlp_theano.py")
-        done = subprocess.run(
-            [sys.executable, script, data, "--steps", str(STEPS)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    losses = json.loads(done.stdout.splitlines()[-1])["losses"]
-    out = os.path.join(ROOT, "tests", "golden", "mlp-theano-1.0.5.json")
-    record = {
-        "produced_by": {
-            "command": "python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py",
-            "theano": version,
-            "python": platform.python_version(),
-            "script": "examples/mlp_theano.py",
-            "data": f"tests/blobs.py, seed {blobs.SEED}",
-            "steps": STEPS,
-        },
-        "losses": losses,
-    }
-    with open(out, "w") as stream:
-        json.dump(record, stream, indent=1)
-        stream.write("\n")
-    print(f"wrote {len(losses)} losses to {os.path.relpath(out, ROOT)}")
+    for name in sys.argv[1:] or sorted(examples.EXAMPLES):
+        print(record(name, version))
     return 0
 
 
