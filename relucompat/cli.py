@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from relucompat import __version__
 
@@ -49,6 +49,14 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--backend", help="pytensor, aesara, theano-pymc or theano")
     bench.add_argument("--json", metavar="PATH", help="also write the record as JSON")
     bench.add_argument("--plot", metavar="PATH.png", help="also draw it (needs matplotlib)")
+    bench.add_argument(
+        "--model",
+        choices=["mlp", "lenet"],
+        help="time one SGD step of this model instead (relu inside a training step)",
+    )
+    bench.add_argument(
+        "--batch", type=int, action="append", help="with --model: a batch size (repeatable)"
+    )
 
     run = commands.add_parser(
         "run",
@@ -122,17 +130,44 @@ def _bench(args: argparse.Namespace) -> int:
     if args.backend:
         discovery.use(args.backend)
     backend = discovery.default()
+    if args.model:
+        return _bench_model(args, backend)
     record = bench.run(
         backend, args.size, args.dtype, args.repeat, args.linker, progress=_progress()
     )
-    if args.json:
-        with open(args.json, "w") as stream:
-            json.dump(record, stream, indent=1, sort_keys=True)
-            stream.write("\n")
+    _write_json(args.json, record)
     if args.plot:
         bench.plot(record, args.plot)
     _print(bench.render_text(record))
     return 0
+
+
+def _bench_model(args: argparse.Namespace, backend: Any) -> int:
+    from relucompat import bench_model
+
+    if args.plot:
+        raise ValueError("--plot draws the relu bench; it has no plot for --model")
+    if any(batch < 1 for batch in args.batch or ()):
+        raise ValueError("--batch must be at least 1")
+    record = bench_model.run(
+        backend,
+        args.model,
+        args.dtype,
+        args.repeat,
+        args.linker,
+        tuple(args.batch) if args.batch else None,
+        progress=_progress(),
+    )
+    _write_json(args.json, record)
+    _print(bench_model.render_text(record))
+    return 0
+
+
+def _write_json(path: Optional[str], record: dict) -> None:
+    if path:
+        with open(path, "w") as stream:
+            json.dump(record, stream, indent=1, sort_keys=True)
+            stream.write("\n")
 
 
 def _progress():  # type: ignore[no-untyped-def]

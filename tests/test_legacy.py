@@ -17,7 +17,6 @@ import relucompat
 pytestmark = pytest.mark.installation
 
 
-
 @pytest.fixture(autouse=True)
 def _needs_a_backend():
     if expected() == {}:

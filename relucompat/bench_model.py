@@ -1,0 +1,244 @@
+"""``relucompat bench --model mlp|lenet``: relu's cost where users feel it, a training step.
+
+One SGD step (forward, gradient, update) of a tutorial-sized model, with relu built by each
+relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDATES`, timed
+in the same run: the median of warm steps, and compile time apart. ``lenet`` builds its
+convolutions and pooling through :mod:`relucompat.legacy`, exactly as a legacy script under
+``relucompat run`` does (the backend's own ops on Theano). The peak memory of a step is
+measured for the ``"theano"`` route: the resident set's high-water mark during the steps,
+over the resident set before them.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+
+from relucompat import __version__
+from relucompat.bench import CANDIDATES, Candidate, _finished, _mode
+from relucompat.lineage import Loaded
+
+SCHEMA = "relucompat.bench-model/1"
+LEARNING_RATE = 0.01
+
+
+class Model(NamedTuple):
+    name: str
+    describe: str
+    batches: Tuple[int, ...]
+    build: Callable[[Loaded, Callable[[Any], Any], int, str], Tuple[list, Any, list, list]]
+
+
+def _dense(backend: Loaded, rng: Any, n_in: int, n_out: int, dtype: str) -> Tuple[Any, Any]:
+    import numpy as np
+
+    bound = np.sqrt(6.0 / (n_in + n_out))
+    W = backend.module.shared(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype))
+    b = backend.module.shared(np.zeros(n_out, dtype=dtype))
+    return W, b
+
+
+def _softmax_nll(T: Any, h: Any, W: Any, b: Any, y: Any) -> Any:
+    from relucompat.legacy.tensor.nnet import softmax
+
+    p = softmax(T.dot(h, W) + b)
+    return -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+
+
+def _mlp(
+    backend: Loaded, relu: Callable[[Any], Any], batch: int, dtype: str
+) -> Tuple[list, Any, list, list]:
+    """784-500-10, the deeplearning.net tutorial's MLP."""
+    import numpy as np
+
+    T, rng = backend.tensor, np.random.RandomState(1234)
+    x, y = T.matrix(dtype=dtype), T.ivector()
+    W1, b1 = _dense(backend, rng, 784, 500, dtype)
+    W2, b2 = _dense(backend, rng, 500, 10, dtype)
+    cost = _softmax_nll(T, relu(T.dot(x, W1) + b1), W2, b2, y)
+    data = [rng.standard_normal((batch, 784)).astype(dtype), rng.randint(0, 10, batch)]
+    return [x, y], cost, [W1, b1, W2, b2], [data[0], data[1].astype("int32")]
+
+
+def _lenet(
+    backend: Loaded, relu: Callable[[Any], Any], batch: int, dtype: str
+) -> Tuple[list, Any, list, list]:
+    """The deeplearning.net tutorial's LeNet: 28x28 images, 20 and 50 5x5 kernels each
+    followed by 2x2 max-pooling and relu, a 500-unit relu layer, softmax over 10."""
+    import numpy as np
+
+    from relucompat.legacy.tensor.nnet import conv2d
+    from relucompat.legacy.tensor.signal.pool import pool_2d
+
+    T, rng = backend.tensor, np.random.RandomState(23455)
+    x, y = T.matrix(dtype=dtype), T.ivector()
+    params: List[Any] = []
+    h = x.reshape((batch, 1, 28, 28))
+    shape = (batch, 1, 28, 28)
+    for kernels in (20, 50):
+        filters = (kernels, shape[1], 5, 5)
+        W = backend.module.shared(rng.uniform(-0.1, 0.1, filters).astype(dtype))
+        b = backend.module.shared(np.zeros(kernels, dtype=dtype))
+        conv = conv2d(h, W, input_shape=shape, filter_shape=filters)
+        h = relu(pool_2d(conv, ws=(2, 2), ignore_border=True) + b.dimshuffle("x", 0, "x", "x"))
+        shape = (batch, kernels, (shape[2] - 4) // 2, (shape[3] - 4) // 2)
+        params += [W, b]
+    W3, b3 = _dense(backend, rng, 50 * 4 * 4, 500, dtype)
+    W4, b4 = _dense(backend, rng, 500, 10, dtype)
+    cost = _softmax_nll(T, relu(T.dot(h.flatten(2), W3) + b3), W4, b4, y)
+    data = [rng.standard_normal((batch, 784)).astype(dtype), rng.randint(0, 10, batch)]
+    return [x, y], cost, [*params, W3, b3, W4, b4], [data[0], data[1].astype("int32")]
+
+
+MODELS = {
+    "mlp": Model("mlp", "784-500-10 MLP", (20, 500), _mlp),
+    "lenet": Model("lenet", "LeNet (conv 20, conv 50, 500, 10)", (20, 500), _lenet),
+}
+
+
+def run(
+    backend: Loaded,
+    model: str,
+    dtype: str = "float64",
+    repeat: int = 30,
+    linker: Optional[str] = None,
+    batches: Optional[Tuple[int, ...]] = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> Dict[str, Any]:
+    """Time one SGD step of ``model`` per candidate and batch size; the bench record."""
+    import numpy as np
+
+    chosen = MODELS[model]
+    mode = _mode(backend, linker)
+    say = progress or (lambda _: None)
+    rows = []
+    for batch in batches or chosen.batches:
+        results = []
+        for candidate in CANDIDATES:
+            if candidate.name == "nnet.relu" and backend.native is None:
+                continue
+            say(f"{model} batch {batch}: {candidate.name}")
+            results.append(_time_step(backend, chosen, candidate, batch, dtype, repeat, mode))
+        by_hand = [r for r in results if not r["name"].startswith("relucompat")]
+        fastest = min(by_hand, key=lambda r: r["step_seconds"])
+        fastest_compile = min(r["compile_seconds"] for r in by_hand)
+        for result in results:
+            result["step_vs_fastest_by_hand"] = result["step_seconds"] / fastest["step_seconds"]
+            result["compile_vs_fastest_by_hand"] = result["compile_seconds"] / fastest_compile
+        say(f"{model} batch {batch}: peak memory")
+        rows.append(
+            {
+                "batch": batch,
+                "candidates": results,
+                "fastest_by_hand": fastest["name"],
+                "peak_step_bytes": _peak_step_bytes(backend, chosen, batch, dtype, mode),
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "relucompat": __version__,
+        "model": model,
+        "describe": chosen.describe,
+        "backend": backend.distribution.name,
+        "version": backend.distribution.version,
+        "linker": linker or backend.linker,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "numpy": np.__version__,
+        "dtype": dtype,
+        "repeat": repeat,
+        "batches": rows,
+    }
+
+
+def _activation(backend: Loaded, candidate: Candidate) -> Callable[[Any], Any]:
+    return lambda z: candidate.build(backend, z)
+
+
+def _step(
+    backend: Loaded, model: Model, relu: Callable[[Any], Any], batch: int, dtype: str, mode: Any
+) -> Tuple[Any, list]:
+    inputs, cost, params, data = model.build(backend, relu, batch, dtype)
+    grads = backend.module.grad(cost, params)
+    updates = [(p, p - LEARNING_RATE * g) for p, g in zip(params, grads)]
+    return backend.module.function(inputs, cost, updates=updates, mode=mode), data
+
+
+def _time_step(
+    backend: Loaded,
+    model: Model,
+    candidate: Candidate,
+    batch: int,
+    dtype: str,
+    repeat: int,
+    mode: Any,
+) -> Dict[str, Any]:
+    compiles = []
+    for _ in range(2):  # the first may compile C; the second finds it cached, as users do
+        started = time.perf_counter()
+        function, data = _step(backend, model, _activation(backend, candidate), batch, dtype, mode)
+        _finished(function(*data))  # JIT linkers compile on the first call
+        compiles.append(time.perf_counter() - started)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        _finished(function(*data))
+        times.append(time.perf_counter() - started)
+    return {
+        "name": candidate.name,
+        "step_seconds": statistics.median(times),
+        "compile_seconds": compiles[-1],
+    }
+
+
+def _peak_step_bytes(
+    backend: Loaded, model: Model, batch: int, dtype: str, mode: Any
+) -> Optional[int]:
+    """The resident set's peak during warm steps over its size before them (Linux only:
+    writing 5 to /proc/self/clear_refs resets the peak)."""
+    theano_route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    function, data = _step(backend, model, _activation(backend, theano_route), batch, dtype, mode)
+    _finished(function(*data))
+    try:
+        with open("/proc/self/clear_refs", "w") as stream:
+            stream.write("5")
+        before = _status_kib("VmRSS")
+        for _ in range(3):
+            _finished(function(*data))
+        return (_status_kib("VmHWM") - before) * 1024
+    except OSError:
+        return None
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as stream:
+        for line in stream:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise OSError(f"/proc/self/status has no {field}")
+
+
+def render_text(record: Dict[str, Any]) -> str:
+    """A plain table per batch size: step time, its ratio to the fastest hand formulation,
+    and compile time."""
+    lines = [
+        f"relucompat bench --model {record['model']}: {record['describe']}, "
+        f"{record['backend']} {record['version']}, {record['linker']} linker, "
+        f"{record['dtype']}, median of {record['repeat']} warm SGD steps",
+    ]
+    for row in record["batches"]:
+        lines += ["", f"batch {row['batch']}:"]
+        lines.append(
+            f"{'candidate':20} {'step ms':>10} {'/fastest':>9} {'compile s':>10} {'/fastest':>9}"
+        )
+        for r in row["candidates"]:
+            lines.append(
+                f"{r['name']:20} {r['step_seconds'] * 1e3:10.3f} "
+                f"{r['step_vs_fastest_by_hand']:8.2f}x {r['compile_seconds']:10.2f} "
+                f"{r['compile_vs_fastest_by_hand']:8.2f}x"
+            )
+        peak = row["peak_step_bytes"]
+        if peak is not None:
+            lines.append(f"peak memory of a step (theano route): {peak / 2**20:.1f} MiB")
+    return "\n".join(lines) + "\n"

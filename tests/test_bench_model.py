@@ -1,0 +1,48 @@
+"""A smoke run of ``relucompat bench --model``: tiny batches, asserting only the record's
+structure. Timings are never asserted; the committed bench/ records show speed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from harness import expected
+
+from relucompat import bench_model
+
+pytestmark = pytest.mark.installation
+
+
+@pytest.mark.parametrize("model", sorted(bench_model.MODELS))
+def test_a_training_step_per_candidate(model, tmp_path):
+    if expected() == {}:
+        pytest.skip("this env promises no backend")
+    path = tmp_path / "model.json"
+    command = ["bench", "--model", model, "--batch", "3", "--repeat", "1", "--json", str(path)]
+    done = subprocess.run(
+        [sys.executable, "-m", "relucompat", *command], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    record = json.loads(path.read_text())
+    assert record["schema"] == bench_model.SCHEMA and record["model"] == model
+    (row,) = record["batches"]
+    assert row["batch"] == 3
+    names = [c["name"] for c in row["candidates"]]
+    assert names[-2:] == ["relucompat theano", "relucompat strict"]
+    assert row["fastest_by_hand"] in names[:-2]
+    for candidate in row["candidates"]:
+        assert candidate["step_seconds"] > 0 and candidate["compile_seconds"] > 0
+        assert candidate["step_vs_fastest_by_hand"] > 0
+    assert row["peak_step_bytes"] is None or row["peak_step_bytes"] >= 0
+    assert f"relucompat bench --model {model}" in done.stdout
+
+
+def test_bad_batch_exits_2():
+    done = subprocess.run(
+        [sys.executable, "-m", "relucompat", "bench", "--model", "mlp", "--batch", "0"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "--batch must be at least 1" in done.stderr
