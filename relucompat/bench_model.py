@@ -14,7 +14,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from relucompat import __version__
 from relucompat.bench import CANDIDATES, Candidate, _finished, _mode
@@ -105,11 +105,13 @@ def run(
     repeat: int = 30,
     linker: Optional[str] = None,
     batches: Optional[Tuple[int, ...]] = None,
+    candidates: Optional[Tuple[str, ...]] = None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> Dict[str, Any]:
     """Time one SGD step of ``model`` per candidate and batch size; the bench record."""
     import numpy as np
 
+    check_options(batches, candidates)
     chosen = MODELS[model]
     mode = _mode(backend, linker)
     say = progress or (lambda _: None)
@@ -118,6 +120,8 @@ def run(
         results = []
         for candidate in CANDIDATES:
             if candidate.name == "nnet.relu" and backend.native is None:
+                continue
+            if candidates and candidate.name not in candidates:
                 continue
             say(f"{model} batch {batch}: {candidate.name}")
             results.append(_time_step(backend, chosen, candidate, batch, dtype, repeat, mode))
@@ -150,6 +154,18 @@ def run(
         "repeat": repeat,
         "batches": rows,
     }
+
+
+def check_options(batches: Optional[Sequence[int]], candidates: Optional[Sequence[str]]) -> None:
+    """Raise ``ValueError`` for a batch size below 1 or an unknown candidate name."""
+    if any(batch < 1 for batch in batches or ()):
+        raise ValueError("--batch must be at least 1")
+    known = [c.name for c in CANDIDATES]
+    unknown = [name for name in candidates or () if name not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown candidate {unknown[0]!r}; the candidates are: {', '.join(known)}"
+        )
 
 
 def _activation(backend: Loaded, candidate: Candidate) -> Callable[[Any], Any]:

@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--batch", type=int, action="append", help="with --model: a batch size (repeatable)"
     )
+    bench.add_argument(
+        "--candidate",
+        action="append",
+        metavar="NAME",
+        help="with --model: time only this relu candidate (repeatable); default: all",
+    )
 
     run = commands.add_parser(
         "run",
@@ -123,10 +129,12 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from relucompat import bench, discovery
+    from relucompat import bench, bench_model, discovery
 
     if args.size < 1 or args.repeat < 1:
         raise ValueError("--size and --repeat must be at least 1")
+    if args.model:
+        bench_model.check_options(args.batch, args.candidate)
     if args.backend:
         discovery.use(args.backend)
     backend = discovery.default()
@@ -147,8 +155,6 @@ def _bench_model(args: argparse.Namespace, backend: Any) -> int:
 
     if args.plot:
         raise ValueError("--plot draws the relu bench; it has no plot for --model")
-    if any(batch < 1 for batch in args.batch or ()):
-        raise ValueError("--batch must be at least 1")
     record = bench_model.run(
         backend,
         args.model,
@@ -156,6 +162,7 @@ def _bench_model(args: argparse.Namespace, backend: Any) -> int:
         args.repeat,
         args.linker,
         tuple(args.batch) if args.batch else None,
+        tuple(args.candidate) if args.candidate else None,
         progress=_progress(),
     )
     _write_json(args.json, record)
