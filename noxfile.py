@@ -10,12 +10,14 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Dict, List
 
-import toxfile  # noqa: F401  (puts pyenv's interpreters on PATH, as for tox)
-
 ROOT = os.path.dirname(os.path.abspath(__file__))
+# The `nox` script, unlike `python -m nox`, does not put this directory on sys.path.
+sys.path.insert(0, ROOT)
+import toxfile  # noqa: E402, F401  (puts pyenv's interpreters on PATH, as for tox)
 
 
 @dataclass

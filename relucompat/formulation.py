@@ -67,7 +67,7 @@ def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
 
 
 def leaky_dtype(x_dtype: str, alpha: Any) -> str:
-    """The strict output dtype for a non-zero alpha (the README's dtype table)."""
+    """The strict output dtype for a non-zero alpha (the dtype table of docs/semantics.md)."""
     import numpy as np
 
     if backend_of(alpha) is None and np.ndim(alpha) == 0:
@@ -112,7 +112,7 @@ def _relu_op(backend: Loaded, x_type: Any) -> Any:
 def masked(T: Any, g: Any, x: Any) -> Any:
     """``g`` where ``x > 0``, else 0: the strict gradient.
 
-    Of the forms measured (bench/README), ``g * (x > 0)`` with a zero of x's dtype is the
+    Of the forms measured (docs/performance.md), ``g * (x > 0)`` with a zero of x's dtype is the
     fastest correct one on every backend: a Python 0 would make Theano's C compare against
     an int8, which it does not vectorize (0.96 ms against 0.56 ms), an explicit cast to
     x's dtype costs up to 1.6x, and a Switch with a constant branch is 5 ms on Theano and

@@ -1,6 +1,6 @@
 """NumPy references for both semantics: what ``relu`` must compute, without a backend.
 
-The strict ones are deliberately naive, one ``np.where`` per sentence of the README's
+The strict ones are deliberately naive, one ``np.where`` per sentence of docs/semantics.md's
 contract, so that a reader can check them against it. ``doctor`` checks the active backend
 against them, and so do the tests on every backend.
 """
@@ -35,7 +35,7 @@ def is_zero(alpha: Any) -> bool:
 
 
 def strict_dtype(x_dtype: str, alpha: Any) -> str:
-    """The README's dtype table."""
+    """The dtype table of docs/semantics.md."""
     if is_zero(alpha):
         return x_dtype
     if np.ndim(alpha) == 0 and not isinstance(alpha, np.ndarray):

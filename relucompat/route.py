@@ -33,7 +33,7 @@ def relu(x: Any, alpha: Any = 0, *, semantics: Optional[str] = None) -> Any:
     the Theano lineage, or a numpy array or number, which becomes a constant of the
     backend chosen as :func:`explain` describes. ``alpha`` is a number or a tensor that
     broadcasts against ``x``. ``semantics`` is ``"theano"`` (default, Theano 1.0.5's
-    results bit for bit) or ``"strict"`` (see the README); ``$RELUCOMPAT_SEMANTICS`` sets
+    results bit for bit) or ``"strict"`` (docs/semantics.md); ``$RELUCOMPAT_SEMANTICS`` sets
     the default.
     """
     name = resolve_semantics(semantics)

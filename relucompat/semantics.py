@@ -1,7 +1,7 @@
 """The two named semantics, and how a call picks one.
 
 ``"theano"`` is Theano 1.0.5's ``nnet.relu``, bit for bit, warts included.
-``"strict"`` is the contract written down in the README (section "Semantics").
+``"strict"`` is the contract written down in docs/semantics.md.
 """
 
 from __future__ import annotations

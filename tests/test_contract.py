@@ -1,4 +1,4 @@
-"""The ``"strict"`` contract (README, "Semantics"), edge value by edge value, on every backend.
+"""The ``"strict"`` contract (docs/semantics.md), edge value by edge value, on every backend.
 
 Each dtype compiles one function that returns every quantity the contract speaks of, so a
 C backend compiles a handful of graphs for this whole file.
@@ -86,7 +86,7 @@ def strict(h: Harness, dtype: str) -> dict:
 # XLA, under the JAX linker, flushes float32 and float64 denormals to zero, inputs and
 # results (FTZ and DAZ on the CPU; float16 goes through float32 and keeps them): no
 # formulation can pass a denormal through there, so on such linkers the oracle sees what
-# the backend computes with (README, "Linkers").
+# the backend computes with (docs/backends.md, "Linkers").
 FLUSHES_DENORMALS = {"jax"}
 
 

@@ -21,7 +21,7 @@ import relucompat
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "theano-1.0.5.json")
 
 # Set by tox envs whose compiled arithmetic is known to round Theano's expression differently
-# (see README, "Bit-identity with Theano 1.0.5"): there, float cases with alpha != 0, and
+# (see docs/semantics.md, "Bit-identity with Theano 1.0.5"): there, float cases with alpha != 0, and
 # float16 cases (Theano's C computed float16 in float32), are checked to 2 ulp away from the
 # overflow edge. Every other case, alpha == 0 in float32 and float64 above all, stays bit
 # for bit.
@@ -86,7 +86,7 @@ def assert_close_to_theano(got, want, case, name):
     np.testing.assert_allclose(
         got[..., inside],
         want[..., inside],
-        rtol=2 * eps,  # measured: at most 1 ulp apart (README)
+        rtol=2 * eps,  # measured: at most 1 ulp apart (docs/semantics.md)
         atol=2 * eps,
         equal_nan=True,
         err_msg=f"{case.id} {name}",

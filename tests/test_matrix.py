@@ -41,8 +41,11 @@ def tox_config(keys):
 
 
 def nox_sessions():
+    # The `nox` script as the README runs it: unlike `python -m nox`, it does not put the
+    # project root on sys.path, which noxfile.py must do itself.
+    script = os.path.join(os.path.dirname(sys.executable), "nox")
     found = subprocess.run(
-        [sys.executable, "-m", "nox", "--list", "--json"],
+        [script, "--list", "--json"],
         capture_output=True,
         text=True,
         check=True,

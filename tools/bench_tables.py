@@ -1,7 +1,7 @@
-"""Render the committed bench records into README's Performance tables, and draw plots.
+"""Render the committed bench records into the docs' Performance tables, and draw plots.
 
-    python tools/bench_tables.py            # rewrite README between the bench markers
-    python tools/bench_tables.py --plots    # also bench/<env>-float64.png (needs matplotlib)
+    python tools/bench_tables.py            # rewrite docs/performance.md between its markers
+    python tools/bench_tables.py --plots    # also docs/images/<env>-float64.png (matplotlib)
 
 The records come from tools/bench_all.sh; this script only formats them. It imports
 relucompat from this checkout, so it needs numpy.
@@ -91,7 +91,7 @@ def main() -> int:
     for record in found:
         if record["dtype"] == "float64":
             body += [*classic(record), ""]
-    readme_path = os.path.join(ROOT, "README.md")
+    readme_path = os.path.join(ROOT, "docs", "performance.md")
     with open(readme_path) as stream:
         readme = stream.read()
     head, rest = readme.split(START, 1)
@@ -103,7 +103,7 @@ def main() -> int:
 
         for record in found:
             if record["dtype"] == "float64":
-                plot(record, os.path.join(ROOT, "bench", f"{record['env']}-float64.png"))
+                plot(record, os.path.join(ROOT, "docs", "images", f"{record['env']}-float64.png"))
     print(f"rendered {len(found)} records")
     return 0
 
