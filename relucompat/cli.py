@@ -1,4 +1,4 @@
-"""The ``relucompat`` command: ``doctor`` (the default), ``bench``, ``report`` and ``run``.
+"""The ``relucompat`` command: ``doctor`` (the default), ``bench`` and ``run``.
 
 Standard library only; ``rich`` (the ``cli`` extra) adds colour on a terminal.
 """
@@ -75,23 +75,6 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
 
-    report = commands.add_parser(
-        "report",
-        help="merge the tox envs' reports into one compatibility table",
-        description="Reads REPORTS/<env>.json (written by 'report collect' in each tox "
-        "env) and writes a Markdown table, and optionally HTML.",
-    )
-    report_commands = report.add_subparsers(dest="report_command", metavar="ACTION")
-    collect = report_commands.add_parser(
-        "collect", help="write this env's record: doctor, test summary, bench summary"
-    )
-    collect.add_argument("--env", required=True, help="the tox env name")
-    collect.add_argument("--reports", default="reports", help="the reports folder")
-    collect.add_argument("--bench", help="this env's bench record (relucompat bench --json)")
-    report.add_argument("--reports", default="reports", help="the reports folder")
-    report.add_argument("--tox-ini", default="tox.ini", help="the env list to expect")
-    report.add_argument("--out", default="COMPATIBILITY.md", help="the Markdown table")
-    report.add_argument("--html", help="also write an HTML table here")
     return top
 
 
@@ -105,10 +88,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             runner.prepare(args.script, args.backend, args.explain)
         elif command == "doctor":
             return _doctor(args)
-        elif command == "bench":
-            return _bench(args)
         else:
-            return _report(args)
+            return _bench(args)
     except (ValueError, ImportError, OSError) as exc:  # user error: no traceback
         print(f"relucompat {command}: {exc}", file=sys.stderr)
         return 2
@@ -192,19 +173,6 @@ def _progress():  # type: ignore[no-untyped-def]
         sys.stderr.flush()
 
     return say
-
-
-def _report(args: argparse.Namespace) -> int:
-    from relucompat import report
-
-    if args.report_command == "collect":
-        path = report.collect(args.env, args.reports, args.bench)
-        print(f"wrote {path}")
-        return 0
-    table = report.merge(args.reports, args.tox_ini)
-    written = report.write(table, args.out, args.html)
-    print("wrote " + ", ".join(written))
-    return 0
 
 
 def _print(text: str) -> None:

@@ -11,12 +11,11 @@ import sys
 import pytest
 from harness import expected
 
-from relucompat import doctor, report
+from relucompat import doctor
 
 pytestmark = pytest.mark.installation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "compatibility")
 
 
 def cli(*args, **kwargs):
@@ -101,7 +100,6 @@ def test_a_failed_self_check_names_what_differs():
     [
         (["bogus"], "invalid choice: 'bogus'"),
         (["doctor", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-        (["report", "collect"], "the following arguments are required: --env"),
     ],
 )
 def test_user_errors_exit_2_with_usage_and_no_traceback(args, message):
@@ -110,58 +108,3 @@ def test_user_errors_exit_2_with_usage_and_no_traceback(args, message):
     assert "usage: relucompat" in done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_a_missing_reports_folder_is_an_error_not_a_traceback(tmp_path):
-    done = cli(
-        "report",
-        "--reports",
-        str(tmp_path / "none"),
-        "--tox-ini",
-        str(tmp_path / "no.ini"),
-        "--out",
-        str(tmp_path / "out.md"),
-    )
-    assert done.returncode == 0  # an empty table, every pairing "not run": nothing is hidden
-    assert "Traceback" not in done.stderr
-
-
-def test_merge_renders_the_fixture_table(tmp_path):
-    table = report.merge(os.path.join(FIXTURES, "reports"), os.path.join(FIXTURES, "tox.ini"))
-    written = report.write(table, str(tmp_path / "COMPATIBILITY.md"), str(tmp_path / "c.html"))
-    got = (tmp_path / "COMPATIBILITY.md").read_text()
-    with open(os.path.join(FIXTURES, "expected.md")) as stream:
-        assert got == stream.read()
-    assert len(written) == 3
-    html = (tmp_path / "c.html").read_text()
-    assert html.count("<tr>") == 1 + len(table["envs"]) and "not run" in html
-    source = json.loads((tmp_path / "COMPATIBILITY.json").read_text())
-    assert report.render_markdown(source) == got
-
-
-def test_merge_marks_failures_and_missing_pairings():
-    table = report.merge(os.path.join(FIXTURES, "reports"), os.path.join(FIXTURES, "tox.ini"))
-    status = {row[0]: row[-1] for row in report.rows(table)}
-    assert status == {
-        "py313-pytensor3": "ok",
-        "py38-theano": "**FAILED**",
-        "py311-aesara": "**not run**",
-    }
-
-
-def test_collect_writes_this_envs_record(tmp_path):
-    suite = '<testsuite name="here" tests="5" skipped="1" failures="1" errors="0"/>'
-    (tmp_path / "here.xml").write_text(f"<testsuites>{suite}</testsuites>")
-    done = cli("report", "collect", "--env", "here", "--reports", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    record = json.loads((tmp_path / "here.json").read_text())
-    assert record["schema"] == report.ENV_SCHEMA
-    assert record["tests"] == {"ran": 5, "passed": 3, "skipped": 1, "failed": 1}
-    assert record["doctor"]["schema"] == doctor.SCHEMA
-
-
-def test_the_committed_table_is_generated_not_edited():
-    with open(os.path.join(ROOT, "COMPATIBILITY.json")) as stream:
-        source = json.load(stream)
-    with open(os.path.join(ROOT, "COMPATIBILITY.md")) as stream:
-        assert stream.read() == report.render_markdown(source)

@@ -1,4 +1,4 @@
-"""noxfile.py offers exactly the pairings of tox.ini, as tox itself reads them.
+"""tools/matrix.py reads tox.ini as tox itself does, and noxfile.py offers exactly its pairings.
 
 Runs in the lint env, which installs tox and nox; elsewhere it skips.
 """
@@ -15,9 +15,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytest.importorskip("tox", reason="the lint env installs tox and nox for this check")
 pytest.importorskip("nox", reason="the lint env installs tox and nox for this check")
-sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-import noxfile  # noqa: E402
+import matrix  # noqa: E402
 
 
 def tox_config(keys):
@@ -59,7 +59,7 @@ def test_same_env_names_and_pythons():
     nox = nox_sessions()
     assert sorted(nox) == sorted(tox)
     for name, session in nox.items():
-        assert session["python"] == next(p.python for p in noxfile.matrix() if p.name == name)
+        assert session["python"] == next(p.python for p in matrix.pairings() if p.name == name)
         assert (
             tox[name]["base_python"][0]
             .replace(".", "")
@@ -69,7 +69,7 @@ def test_same_env_names_and_pythons():
 
 def test_same_commands():
     tox = tox_config(["commands", "commands_post"])
-    for pairing in noxfile.matrix():
+    for pairing in matrix.pairings():
         values = {
             "{env_name}": pairing.name,
             "{tox_root}": ROOT,
@@ -92,7 +92,7 @@ def test_same_commands():
 
 def test_same_installs_and_environment():
     tox = tox_config(["extras", "deps", "set_env", "skip_install"])
-    for pairing in noxfile.matrix():
+    for pairing in matrix.pairings():
         env = tox[pairing.name]
         assert sorted(pairing.extras) == sorted(env["extras"]), pairing.name
         assert pairing.deps == env["deps"], pairing.name
