@@ -101,3 +101,13 @@ def test_same_installs_and_environment():
         for key, value in pairing.set_env.items():
             expanded = value.replace("{env_dir}", os.path.join(ROOT, ".tox", pairing.name))
             assert tox_env[key] == expanded, (pairing.name, key)
+
+
+def test_the_hosted_workflow_runs_every_env_with_its_python():
+    yaml = pytest.importorskip("yaml")
+    with open(os.path.join(ROOT, ".github", "workflows", "tests.yml")) as stream:
+        workflow = yaml.safe_load(stream)
+    jobs = workflow["jobs"]["env"]["strategy"]["matrix"]["include"]
+    assert [(job["env"], job["python"]) for job in jobs] == [
+        (pairing.name, pairing.python) for pairing in matrix.pairings()
+    ]
