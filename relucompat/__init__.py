@@ -47,4 +47,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list:
-    return sorted(set(globals()) | set(__all__))
+    return sorted([*__all__, "__version__"])  # the documented surface, nothing internal

@@ -79,3 +79,14 @@ def test_relu_on_one_backend_imports_no_other_and_changes_no_flag(h, semantics):
     )
     assert seen["others"] == []
     assert seen["before"] == seen["after"]
+
+
+def test_the_public_surface_is_the_documented_names():
+    import relucompat
+
+    documented = {"SEMANTICS", "BackendInfo", "BackendSkippedWarning", "Route", "backends"}
+    documented |= {"explain", "relu", "use"}
+    assert set(relucompat.__all__) == documented
+    assert dir(relucompat) == sorted([*documented, "__version__"])
+    for name in documented:
+        assert getattr(relucompat, name) is not None
