@@ -13,12 +13,11 @@ import time
 from typing import Any, Dict, List
 
 from relucompat import __version__, discovery, oracle
-from relucompat.lineage import Loaded, registry
+from relucompat.lineage import Backend, Loaded, registry
 from relucompat.route import explain
 
 SCHEMA = "relucompat.doctor/1"
 NO_BACKEND, SELF_CHECK_FAILED, OK = 2, 1, 0
-NATIVE_REMOVED = "none, removed in PyTensor 2.9.0"
 
 
 def report(self_check: bool = True) -> Dict[str, Any]:
@@ -38,11 +37,7 @@ def report(self_check: bool = True) -> Dict[str, Any]:
         "notes": [],
     }
     usable = {entry["import_name"] for entry in found["backends"] if entry["usable"]}
-    if {"theano", "aesara"} <= usable:
-        found["notes"].append(
-            "Theano and Aesara both load their C VM as a module named lazylinker_ext: in one "
-            "process, only the first of them to compile can use the cvm linker."
-        )
+    found["notes"] += clash_notes([b for b in registry() if b.import_name in usable])
     try:
         active = discovery.default()
     except (ImportError, ValueError) as exc:
@@ -64,12 +59,24 @@ def _backend_entry(info: discovery.BackendInfo) -> Dict[str, Any]:
     entry["routes"] = {}
     if info.usable:
         loaded = discovery.load(next(b for b in registry() if b.import_name == info.import_name))
-        entry["native"] = info.native or NATIVE_REMOVED
+        entry["native"] = info.native or f"none: {loaded.backend.no_native_relu()}"
         x = loaded.tensor.vector()
         for semantics in ("theano", "strict"):
             entry["routes"][semantics] = explain(x, semantics=semantics)._asdict()
         entry["import_warnings"] = len(loaded.import_warnings)
     return entry
+
+
+def clash_notes(backends: List[Backend]) -> List[str]:
+    """A note per pair of backends whose C VMs cannot share one process."""
+    return [
+        f"{a.import_name} and {b.import_name} both load their C VM as a module named "
+        f"{a.c_vm_module}: in one process, only the first of them to compile can use the "
+        f"cvm linker."
+        for i, a in enumerate(backends)
+        for b in backends[i + 1 :]
+        if a.clashes_with(b)
+    ]
 
 
 def self_check_in_fresh_process() -> Dict[str, Any]:

@@ -81,7 +81,7 @@ def _choose(backend: Loaded, semantics: str, integer: bool) -> Tuple[str, str]:
         if backend.native_path is not None:
             return "native", f"{backend.label} has {backend.native_path}, Theano's own code"
         return "abs-average", (
-            f"{backend.label} has no nnet.relu (PyTensor removed it in 2.9.0); "
+            f"{backend.label} has no nnet.relu ({backend.backend.no_native_relu()}); "
             f"relucompat replays Theano 1.0.5's 0.5*(x+abs(x))"
         )
     if integer:

@@ -24,8 +24,9 @@ from relucompat.lineage import Loaded, registry
 ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
 LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
 # Set from ``pytest --relucompat-backend NAME``: test that backend alone in this process.
-# Theano and Aesara cannot both compile with their C VM in one process (both load a module
-# named ``lazylinker_ext``), so py38-multi runs one pass per backend.
+# Backends whose C VMs clash (``Backend.clashes_with``: Theano and Aesara both load a module
+# named ``lazylinker_ext``) cannot both compile with it in one process, so py38-multi runs
+# one pass per backend.
 ONLY_VAR = "RELUCOMPAT_TEST_ONLY"
 
 

@@ -41,6 +41,25 @@ class Backend(NamedTuple):
     native_module: str
     # Which of several installed providers owns the import (only Theano has two).
     pick: Optional[Callable[[Sequence[Installed], str], Installed]] = None
+    # History: the release that removed ``nnet.relu``, where one did.
+    relu_removed_in: Optional[str] = None
+    # The module its C VM compiles and imports by this name. Two backends that share it
+    # cannot both use their C VM in one process: the second finds the first's module.
+    c_vm_module: Optional[str] = None
+
+    def clashes_with(self, other: Backend) -> bool:
+        """Whether this backend's C VM and ``other``'s cannot share one process."""
+        return (
+            other != self
+            and self.c_vm_module is not None
+            and (self.c_vm_module == other.c_vm_module)
+        )
+
+    def no_native_relu(self) -> str:
+        """Why this backend has no ``nnet.relu``, as a clause."""
+        if self.relu_removed_in:
+            return f"{self.import_name} removed nnet.relu in {self.relu_removed_in}"
+        return f"this {self.import_name} has no nnet.relu"
 
     def installed(self) -> List[Installed]:
         """The providers present in the distribution metadata; imports nothing."""

@@ -14,4 +14,5 @@ BACKEND = Backend(
     providers=(Provider("aesara", extra="aesara"),),
     priority=1,
     native_module="aesara.tensor.nnet",
+    c_vm_module="lazylinker_ext",
 )

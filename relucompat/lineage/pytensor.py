@@ -14,4 +14,6 @@ BACKEND = Backend(
     providers=(Provider("pytensor", extra="pytensor"),),
     priority=0,
     native_module="pytensor.tensor.nnet",
+    relu_removed_in="2.9.0",
+    c_vm_module="lazylinker_ext",
 )

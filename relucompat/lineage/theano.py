@@ -31,5 +31,6 @@ BACKEND = Backend(
     ),
     priority=2,
     native_module="theano.tensor.nnet",
+    c_vm_module="lazylinker_ext",
     pick=_pick,
 )
