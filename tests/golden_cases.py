@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
+from harness import FLOATS, INTS
 
-FLOATS = ("float16", "float32", "float64")
-INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 PYTHON_ALPHAS = (0, 0.0, 0.3, 1, 1.0, 2, -0.3)
 
 

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
+import pytest
 
 from relucompat import discovery
 from relucompat.lineage import Loaded, registry
+
+FLOATS = ("float16", "float32", "float64")
+INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
 LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
@@ -160,3 +164,20 @@ def same_bits(
 def describe(actual: Any, expected: Any) -> str:
     actual, expected = np.asarray(actual), np.asarray(expected)
     return f"\n  got      {actual.dtype} {actual!r}\n  expected {expected.dtype} {expected!r}"
+
+
+@functools.lru_cache(maxsize=None)
+def supports(h: Harness, dtype: str) -> bool:
+    """Whether this backend and linker compile ``dtype`` at all (numba has no float16)."""
+    x = h.var(dtype)
+    try:
+        h.function([x], [x * 2])(np.ones(2, dtype=dtype))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def need(h: Harness, dtype: str) -> None:
+    """Skip, saying why, where this backend and linker cannot compile ``dtype``."""
+    if not supports(h, dtype):
+        pytest.skip(f"{h.name} with linker {h.linker} cannot compile {dtype} at all")

@@ -12,15 +12,12 @@ from typing import Any
 import numpy as np
 import pytest
 from golden_cases import float_edges, int_edges
-from harness import Harness, describe, same_bits
+from harness import FLOATS, INTS, Harness, describe, need, same_bits
 
 import relucompat
 from relucompat import oracle
 
 ALL_LINKERS = True  # this suite runs under every linker in $RELUCOMPAT_TEST_LINKERS
-
-FLOATS = ["float16", "float32", "float64"]
-INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 
 
 def upstream(x: np.ndarray) -> np.ndarray:
@@ -30,22 +27,6 @@ def upstream(x: np.ndarray) -> np.ndarray:
 
 def slopes(x: np.ndarray) -> np.ndarray:
     return np.resize(np.array([0.3, -0.3, 0.0, 1.0, 2.0], dtype=x.dtype), x.shape)
-
-
-@functools.lru_cache(maxsize=None)
-def supports(h: Harness, dtype: str) -> bool:
-    """Whether this backend and linker compile ``dtype`` at all (numba has no float16)."""
-    x = h.var(dtype)
-    try:
-        h.function([x], [x * 2])(np.ones(2, dtype=dtype))
-    except NotImplementedError:
-        return False
-    return True
-
-
-def need(h: Harness, dtype: str) -> None:
-    if not supports(h, dtype):
-        pytest.skip(f"{h.name} with linker {h.linker} cannot compile {dtype} at all")
 
 
 @functools.lru_cache(maxsize=None)

@@ -15,16 +15,13 @@ import os
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-from harness import Harness, describe, same_bits
+from harness import FLOATS, INTS, Harness, describe, need, same_bits
 from hypothesis import given
 from hypothesis import strategies as st
-from test_contract import need
 
 import relucompat
 from relucompat import oracle
 
-FLOATS = ["float16", "float32", "float64"]
-INTS = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 TOLERANT = os.environ.get("RELUCOMPAT_TEST_GOLDEN_TOLERANT") == "leaky"
 
 

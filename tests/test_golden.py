@@ -13,8 +13,7 @@ import os
 import golden_cases
 import numpy as np
 import pytest
-from harness import Harness, describe, same_bits
-from test_contract import need
+from harness import Harness, describe, need, same_bits
 
 import relucompat
 

@@ -10,15 +10,13 @@ import functools
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-from harness import Harness, describe, same_bits
+from harness import FLOATS, Harness, describe, need, same_bits
 from hypothesis import given
 from hypothesis import strategies as st
-from test_contract import need
 
 import relucompat
 from relucompat import oracle
 
-FLOATS = ["float16", "float32", "float64"]
 WIDTH = {"float16": 16, "float32": 32, "float64": 64}
 
 
