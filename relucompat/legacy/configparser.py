@@ -283,7 +283,7 @@ def _apply(flags: List[Flag], loaded: Any, imported_before: bool) -> List[Outcom
             else:
                 note = (
                     f" (its FAST_RUN takes no {config.linker} linker)"
-                    if value != flag.value
+                    if flag.name == "mode" and value != flag.value
                     else ""
                 )
                 done.append(Outcome(flag, f"{setting} = {value!r}{note}", None))
