@@ -32,9 +32,11 @@ print(json.dumps([x.dtype, theano.config.floatX, str(w.dtype), str(out.dtype)]))
 CONFIG = """
 import json, sys, theano
 def flag(name):
+    if hasattr(theano.config, name.replace(".", "__")):  # Aesara, PyTensor, Theano-PyMC
+        return str(getattr(theano.config, name.replace(".", "__")))
     value = theano.config
-    for part in name.split("."):
-        value = getattr(value, part, None) or getattr(theano.config, name.replace(".", "__"))
+    for part in name.split("."):  # Theano 1.0.5: nested
+        value = getattr(value, part)
     return str(value)
 print(json.dumps({name: flag(name) for name in sys.argv[1:]}))
 """

@@ -323,8 +323,13 @@ def _first_load(load_backend: Callable[[], Any]) -> List[Outcome]:
     from relucompat.lineage import registry
     from relucompat.lineage._base import default_linker
 
-    flags, unknown = read()
-    problems = [p for p in map(problem, flags) if p]
+    del _pending[:]  # from an attempt whose import failed
+    try:
+        flags, unknown = read()
+    except (ValueError, configparser.Error) as exc:  # unbalanced quotes, a malformed file
+        flags, unknown, problems = [], [], [f"Theano's flags cannot be read: {exc}"]
+    else:
+        problems = [p for p in map(problem, flags) if p]
     before = {b.import_name for b in registry() if b.import_name in sys.modules}
     with _import_time_flags([f for f in flags if not problem(f)]):
         loaded = load_backend()
