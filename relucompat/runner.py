@@ -20,22 +20,26 @@ from typing import Any, Optional, Sequence
 def decide(backend_name: Optional[str]) -> Any:
     """The backend ``import theano`` means in this run, and a line saying why."""
     from relucompat import discovery
+    from relucompat.legacy import configparser
     from relucompat.lineage import registry
+
+    def load(how: Any) -> Any:  # with Theano's flags; their warnings at the script's line
+        return configparser.load(how, warn=False)
 
     theano = next(b for b in registry() if b.import_name == "theano")
     if backend_name:
         discovery.use(backend_name)
-        chosen = discovery.default()
+        chosen = load(discovery.default)
         real = chosen.backend.import_name == "theano"
         return chosen, _line(chosen, real, f"--backend {backend_name}")
     if theano.present():
         try:
-            chosen = discovery.load(theano)
+            chosen = load(lambda: discovery.load(theano))
         except ImportError as exc:
-            chosen = discovery.default()
+            chosen = load(discovery.default)
             return chosen, _line(chosen, False, f"Theano does not import ({exc})")
         return chosen, _line(chosen, True, "a working Theano is installed")
-    chosen = discovery.default()
+    chosen = load(discovery.default)
     return chosen, _line(chosen, False, "no Theano is installed")
 
 
@@ -80,7 +84,11 @@ def prepare(script: str, backend: Optional[str], explain: bool) -> None:
         raise FileNotFoundError(f"no such script: {script}")
     chosen, line = decide(backend)
     if explain:
+        from relucompat.legacy import configparser
+
         print(line, file=sys.stderr)
+        for flag in configparser.explain():
+            print(f"relucompat run: {flag}", file=sys.stderr)
     if chosen.backend.import_name != "theano":
         alias_theano()
 

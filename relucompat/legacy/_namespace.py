@@ -28,10 +28,12 @@ MODERN = {
 
 
 def backend() -> Any:
-    """The loaded backend the legacy namespace stands over (relucompat's default)."""
+    """The loaded backend the legacy namespace stands over (relucompat's default), with
+    Theano's flags applied to it on first use (see configparser.py)."""
     from relucompat import discovery
+    from relucompat.legacy import configparser
 
-    return discovery.default()
+    return configparser.load(discovery.default)
 
 
 def package() -> str:
