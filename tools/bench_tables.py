@@ -19,6 +19,10 @@ sys.path.insert(0, ROOT)
 from relucompat.bench import contract_mark  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+MODELS_START, MODELS_END = "<!-- bench-models:start -->", "<!-- bench-models:end -->"
+# The envs a model step is compared across: Theano's own ops, then relucompat's on the
+# C and numba linkers (docs/performance.md, "A training step").
+REFERENCE_ENV = "py38-theano"
 ORDER = ["theano", "theano-pymc", "aesara", "pytensor"]
 
 
@@ -32,6 +36,60 @@ def records():
     return sorted(
         found, key=lambda r: (r["dtype"] != "float64", ORDER.index(r["backend"]), r["version"])
     )
+
+
+def model_records():
+    found = []
+    for path in glob.glob(os.path.join(ROOT, "bench", "models", "*.json")):
+        with open(path) as stream:
+            record = json.load(stream)
+        record["env"] = os.path.basename(path).split(f"-{record['model']}-")[0]
+        found.append(record)
+    return sorted(found, key=lambda r: (r["model"], ORDER.index(r["backend"]), r["version"]))
+
+
+def models(found):
+    """Per model and batch: each route's step against the fastest hand formulation on its
+    backend, and against Theano 1.0.5's own step (same candidate, same run)."""
+    theano_steps = {
+        (r["model"], row["batch"], c["name"]): (c["step_seconds"], row["peak_step_bytes"])
+        for r in found
+        if r["env"] == REFERENCE_ENV
+        for row in r["batches"]
+        for c in row["candidates"]
+    }
+    lines = [
+        "| model | batch | backend (linker) | route | step ms | / fastest by hand "
+        "| compile / fastest by hand | / Theano 1.0.5's step | peak MiB (/ Theano's) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in found:
+        for row in r["batches"]:
+            for c in row["candidates"]:
+                if not c["name"].startswith("relucompat"):
+                    continue
+                theano_step, theano_peak = theano_steps.get(
+                    (r["model"], row["batch"], c["name"]), (None, None)
+                )
+                vs_theano = f"{c['step_seconds'] / theano_step:.2f}" if theano_step else "-"
+                peak = row["peak_step_bytes"]
+                peak_cell = "-" if peak is None else f"{peak / 2**20:.1f}"
+                if peak and theano_peak:
+                    peak_cell += f" ({peak / theano_peak:.2f})"
+                lines.append(
+                    f"| {r['model']} | {row['batch']} | {r['backend']} {r['version']} "
+                    f"({r['linker']}) | {c['name'].split()[-1]} | {c['step_seconds'] * 1e3:.2f} "
+                    f"| {c['step_vs_fastest_by_hand']:.2f} ({row['fastest_by_hand']}) "
+                    f"| {c['compile_vs_fastest_by_hand']:.2f} | {vs_theano} | {peak_cell} |"
+                )
+    dtypes = sorted({r["dtype"] for r in found})
+    return [f"All {', '.join(dtypes)}; peak memory is the theano route's.", "", *lines]
+
+
+def _replace(text, start, end, body):
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return head + start + "\n" + "\n".join(body) + "\n" + end + tail
 
 
 def classic(record):
@@ -91,13 +149,14 @@ def main() -> int:
     for record in found:
         if record["dtype"] == "float64":
             body += [*classic(record), ""]
-    readme_path = os.path.join(ROOT, "docs", "performance.md")
-    with open(readme_path) as stream:
-        readme = stream.read()
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    with open(readme_path, "w") as stream:
-        stream.write(head + START + "\n" + "\n".join(body) + "\n" + END + tail)
+    page_path = os.path.join(ROOT, "docs", "performance.md")
+    with open(page_path) as stream:
+        page = stream.read()
+    page = _replace(page, START, END, body)
+    if MODELS_START in page:
+        page = _replace(page, MODELS_START, MODELS_END, ["", *models(model_records()), ""])
+    with open(page_path, "w") as stream:
+        stream.write(page)
     if "--plots" in sys.argv:
         from relucompat.bench import plot
 
