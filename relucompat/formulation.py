@@ -213,7 +213,7 @@ def _op_from_graph(backend: Loaded, inputs: list, out: Any, lop: Any, rop: Any, 
 
 @functools.lru_cache(maxsize=None)
 def _op_class(base: Any) -> Any:
-    """``base`` (the backend's OpFromGraph) made picklable."""
+    """``base`` (the backend's OpFromGraph) made picklable, with a defined second derivative."""
     caches_closures = hasattr(base, "_build_and_cache_lop_op")  # PyTensor >= 2.38
 
     class StrictOpFromGraph(base):
@@ -225,7 +225,31 @@ def _op_class(base: Any) -> Any:
                 state.update(_lop_op_cache={}, _rop_op_cache=None)
             return _rebuild_op, (base.__module__.split(".")[0], state)
 
+        if not caches_closures:
+            # The gradient of one output of a derivative op (d relu/dx, not d relu/dalpha)
+            # leaves the other's disconnected, and these OpFromGraphs pass that on as an
+            # input their type rejects: zeros stand in for it, and the inputs connected
+            # only through it stay disconnected, as the backend's grad() requires.
+            def L_op(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
+                dropped = [_disconnected(g) for g in output_grads]
+                if not any(dropped):
+                    return super().L_op(inputs, outputs, output_grads)
+                blank = output_grads[dropped.index(True)]
+                filled = [
+                    o.zeros_like() if d else g for o, g, d in zip(outputs, output_grads, dropped)
+                ]
+                terms = super().L_op(inputs, outputs, filled)
+                pattern = self.connection_pattern(outputs[0].owner)
+                return [
+                    term if any(c and not d for c, d in zip(row, dropped)) else blank.type()
+                    for term, row in zip(terms, pattern)
+                ]
+
     return StrictOpFromGraph
+
+
+def _disconnected(var: Any) -> bool:
+    return type(var.type).__name__ == "DisconnectedType"
 
 
 def _rebuild_op(import_name: str, state: Dict[str, Any]) -> Any:
