@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import warnings
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from relucompat._warnings import warn
 from relucompat.lineage import Backend, Installed, Loaded, registry
 
 ENV_VAR = "RELUCOMPAT_BACKEND"
@@ -281,12 +281,11 @@ def _warn_skipped(skipped: List[Backend], used: Loaded) -> None:
         if backend.import_name in _warned:
             continue
         _warned.add(backend.import_name)
-        warnings.warn(
+        warn(
             f"relucompat skipped {_label(backend)}, which does not import "
             f"({_failed[backend.import_name].reason}); using {used.label}. "
             f"The whole error: relucompat doctor --details",
             BackendSkippedWarning,
-            stacklevel=4,
         )
 
 

@@ -7,11 +7,12 @@ A builder gets ``x`` as a tensor of that backend and ``alpha`` as passed to ``re
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, NamedTuple
+import functools
+from typing import Any, Callable, Dict, List, NamedTuple
 
 from relucompat.arguments import is_static_zero
-from relucompat.discovery import backend_of
-from relucompat.lineage import Loaded
+from relucompat.discovery import backend_of, load
+from relucompat.lineage import Loaded, registry
 
 
 class Formulation(NamedTuple):
@@ -98,15 +99,7 @@ def _relu_op(backend: Loaded, x_type: Any) -> Any:
     # A Python 0 (int8) keeps the output dtype of a float x and, on Theano and Aesara,
     # avoids the slow C path that a float constant branch takes.
     out = T.switch(T.le(x, 0), 0, x)
-
-    def lop(inputs: Any, outputs: Any, grads: Any) -> Any:
-        return [masked(T, grads[0], inputs[0])]
-
-    def rop(inputs: Any, eval_points: Any) -> Any:
-        ev = eval_points[0]
-        return [None if ev is None else masked(T, ev, inputs[0])]
-
-    return _op_from_graph(backend, [x], out, lop, rop, "relu_strict")
+    return _op_from_graph(backend, [x], out, RELU_PULLBACK, RELU_PUSHFORWARD, "relu_strict")
 
 
 def masked(T: Any, g: Any, x: Any) -> Any:
@@ -125,42 +118,146 @@ def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
     T = backend.tensor
     x, alpha = x_type(), alpha_type()
     zero = T.constant(0, dtype=x.dtype)
-
-    def times_alpha(value: Any) -> Any:
-        # A float64 alpha (a constant, see masked_switch) makes the product exact before
-        # it is rounded once to x's dtype: the same bits as a product in that dtype.
-        return T.cast(alpha * value, x.dtype)
-
     # alpha == 0 at run time must give +0, as the static case does, not 0 * -inf = NaN.
-    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, times_alpha(x)), x)
+    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, _times_alpha(T, alpha, x)), x)
+    return _op_from_graph(
+        backend, [x, alpha], out, LEAKY_PULLBACK, LEAKY_PUSHFORWARD, "leaky_relu_strict"
+    )
 
-    def slope(x: Any, alpha: Any) -> Any:
-        return T.switch(T.gt(x, 0), T.constant(1, dtype=x.dtype), alpha)
 
-    def negative_part(x: Any) -> Any:
-        return T.switch(T.le(x, 0), x, zero)
+def _times_alpha(T: Any, alpha: Any, value: Any) -> Any:
+    # A float64 alpha (a constant, see masked_switch) makes the product exact before it is
+    # rounded once to x's dtype: the same bits as a product in that dtype.
+    return T.cast(alpha * value, value.dtype)
 
-    def lop(inputs: Any, outputs: Any, grads: Any) -> Any:
+
+def _slope(T: Any, x: Any, alpha: Any) -> Any:
+    return T.switch(T.gt(x, 0), T.constant(1, dtype=x.dtype), alpha)
+
+
+def _negative_part(T: Any, x: Any) -> Any:
+    return T.switch(T.le(x, 0), x, T.constant(0, dtype=x.dtype))
+
+
+# The gradient overrides. OpFromGraph keeps them, so a graph or a compiled function pickles
+# them: closures do not pickle; these module-level singletons pickle by name, so they stay
+# one object after loading and under copy.deepcopy. They hold no state: the backend's
+# tensor module is found from the class of the variables they get.
+
+
+def _tensor_module(var: Any) -> Any:
+    backend = backend_of(var)
+    assert backend is not None, f"not a variable of a known backend: {var!r}"
+    return load(backend).tensor
+
+
+class _Override:
+    """Pickled as a reference to the module attribute of the same name."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"relucompat.formulation.{self._name}"
+
+
+class _ReluPullback(_Override):
+    # Every backend calls an L-op override as (inputs, outputs, output_grads).
+    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
+        (x,) = inputs
+        return [masked(_tensor_module(x), grads[0], x)]
+
+
+class _ReluPushforward(_Override):
+    # ... and an R-op override as (inputs, eval_points).
+    def __call__(self, inputs: List[Any], eval_points: List[Any]) -> List[Any]:
+        (x,), (ev,) = inputs, eval_points
+        return [None if ev is None else masked(_tensor_module(x), ev, x)]
+
+
+class _LeakyPullback(_Override):
+    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
         (x, alpha), (g,) = inputs, grads
-        grad_x = T.cast(g * slope(x, alpha), x.dtype)
-        return [_sum_to(T, grad_x, x), _sum_to(T, g * negative_part(x), alpha)]
+        T = _tensor_module(x)
+        grad_x = T.cast(g * _slope(T, x, alpha), x.dtype)
+        return [_sum_to(T, grad_x, x), _sum_to(T, g * _negative_part(T, x), alpha)]
 
-    def rop(inputs: Any, eval_points: Any) -> Any:
+
+class _LeakyPushforward(_Override):
+    def __call__(self, inputs: List[Any], eval_points: List[Any]) -> List[Any]:
         (x, alpha), (ex, ea) = inputs, eval_points
-        out = None if ex is None else T.cast(ex * slope(x, alpha), x.dtype)
+        T = _tensor_module(x)
+        out = None if ex is None else T.cast(ex * _slope(T, x, alpha), x.dtype)
         if ea is not None:
-            term = T.cast(ea * negative_part(x), x.dtype)
+            term = T.cast(ea * _negative_part(T, x), x.dtype)
             out = term if out is None else out + term
         return [out]
 
-    return _op_from_graph(backend, [x, alpha], out, lop, rop, "leaky_relu_strict")
+
+RELU_PULLBACK = _ReluPullback("RELU_PULLBACK")
+RELU_PUSHFORWARD = _ReluPushforward("RELU_PUSHFORWARD")
+LEAKY_PULLBACK = _LeakyPullback("LEAKY_PULLBACK")
+LEAKY_PUSHFORWARD = _LeakyPushforward("LEAKY_PUSHFORWARD")
 
 
 def _op_from_graph(backend: Loaded, inputs: list, out: Any, lop: Any, rop: Any, name: str) -> Any:
     # inline=True: the inner graph is expanded at compile time, so elemwise fusion applies.
     lop_keyword, rop_keyword = backend.gradient_overrides
     overrides = {lop_keyword: lop, rop_keyword: rop}
-    return backend.OpFromGraph(inputs, [out], inline=True, name=name, **overrides)
+    op_class = _op_class(backend.OpFromGraph)
+    return op_class(inputs, [out], inline=True, name=name, **overrides)
+
+
+@functools.lru_cache(maxsize=None)
+def _op_class(base: Any) -> Any:
+    """``base`` (the backend's OpFromGraph) made picklable, with a defined second derivative."""
+    caches_closures = hasattr(base, "_build_and_cache_lop_op")  # PyTensor >= 2.38
+
+    class StrictOpFromGraph(base):
+        # Pickled through a module-level rebuilder, since a class made at run time has no
+        # importable name; without the derivative caches, which PyTensor keeps in closures.
+        def __reduce__(self) -> Any:
+            state = dict(self.__dict__)
+            if caches_closures:
+                state.update(_lop_op_cache={}, _rop_op_cache=None)
+            return _rebuild_op, (base.__module__.split(".")[0], state)
+
+        if not caches_closures:
+            # The gradient of one output of a derivative op (d relu/dx, not d relu/dalpha)
+            # leaves the other's disconnected, and these OpFromGraphs pass that on as an
+            # input their type rejects: zeros stand in for it, and the inputs connected
+            # only through it stay disconnected, as the backend's grad() requires.
+            def L_op(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
+                dropped = [_disconnected(g) for g in output_grads]
+                if not any(dropped):
+                    return super().L_op(inputs, outputs, output_grads)
+                blank = output_grads[dropped.index(True)]
+                filled = [
+                    o.zeros_like() if d else g for o, g, d in zip(outputs, output_grads, dropped)
+                ]
+                terms = super().L_op(inputs, outputs, filled)
+                pattern = self.connection_pattern(outputs[0].owner)
+                return [
+                    term if any(c and not d for c, d in zip(row, dropped)) else blank.type()
+                    for term, row in zip(terms, pattern)
+                ]
+
+    return StrictOpFromGraph
+
+
+def _disconnected(var: Any) -> bool:
+    return type(var.type).__name__ == "DisconnectedType"
+
+
+def _rebuild_op(import_name: str, state: Dict[str, Any]) -> Any:
+    backend = next(b for b in registry() if b.import_name == import_name)
+    op_class = _op_class(load(backend).OpFromGraph)
+    op = op_class.__new__(op_class)
+    op.__dict__.update(state)
+    return op
 
 
 def _sum_to(T: Any, grad: Any, var: Any) -> Any:

@@ -116,8 +116,8 @@ class Harness:
         make = {0: self.T.scalar, 1: self.T.vector, 2: self.T.matrix}[ndim]
         return make(dtype=dtype)
 
-    def grad(self, cost: Any, wrt: Any) -> Any:
-        return self.B.grad(cost, wrt)
+    def grad(self, cost: Any, wrt: Any, **options: Any) -> Any:
+        return self.B.grad(cost, wrt, **options)
 
     def rop(self, y: Any, wrt: Any, eval_point: Any) -> Any:
         gradient = self.B.gradient

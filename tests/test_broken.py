@@ -71,26 +71,34 @@ def test_asking_for_it_raises_an_import_error_with_the_recorded_reason():
     assert "Traceback" not in done.stderr
 
 
-def test_relu_on_a_number_uses_a_working_backend_and_says_what_it_skipped():
-    done = run(
-        """
-        import json, warnings, relucompat
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            relucompat.relu(1.0)
-            relucompat.relu(2.0)
-        used = relucompat.explain().import_name
-        print(json.dumps([used, [f"{w.category.__name__}: {w.message}" for w in caught]]))
-        """
+def test_relu_on_a_number_uses_a_working_backend_and_says_what_it_skipped(tmp_path):
+    # From a file, so that the warning can name the caller's file and line.
+    script = tmp_path / "caller.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import json, warnings, relucompat
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                relucompat.relu(1.0)  # line 5
+                relucompat.relu(2.0)
+            used = relucompat.explain().import_name
+            found = [[f"{w.category.__name__}: {w.message}", w.filename, w.lineno] for w in caught]
+            print(json.dumps([used, found]))
+            """
+        )
     )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     used, warned = json.loads(done.stdout.splitlines()[-1])
     assert used != BROKEN
     order = [b.import_name for b in registry()]
     if order.index(BROKEN) < order.index(used):  # it was tried first, and failed
         assert len(warned) == 1, warned
-        assert warned[0].startswith("BackendSkippedWarning: relucompat skipped")
-        assert BROKEN in warned[0] and "relucompat doctor --details" in warned[0]
+        message, filename, lineno = warned[0]
+        assert message.startswith("BackendSkippedWarning: relucompat skipped")
+        assert BROKEN in message and "relucompat doctor --details" in message
+        assert (filename, lineno) == (str(script), 5), "reported at the caller's line"
     else:  # it comes after the one used, so nothing needed to import it
         assert warned == []
 

@@ -39,6 +39,13 @@ def strict(h: Harness, dtype: str) -> dict:
     prelu = relucompat.relu(x, a, semantics="strict")
     per_element = relucompat.relu(x, av, semantics="strict")
     first = h.grad((plain * g).sum(), x)
+    grad_leaky = h.grad((leaky * g).sum(), x)
+    grad_prelu_x, grad_prelu_a = h.grad((prelu * g).sum(), [x, a])
+    grad_vec_x, grad_vec_a = h.grad((per_element * g).sum(), [x, av])
+
+    def second(first: Any, wrt: Any) -> Any:  # d/dalpha does not depend on alpha: "ignore"
+        return h.grad((first * g).sum(), wrt, disconnected_inputs="ignore")
+
     outputs = {
         "fwd": plain,
         "grad": h.grad(plain.sum(), x),
@@ -46,13 +53,18 @@ def strict(h: Harness, dtype: str) -> dict:
         "rop": h.rop(plain, x, g),
         "second": h.grad((first * g).sum(), x),
         "fwd_leaky": leaky,
-        "grad_leaky_g": h.grad((leaky * g).sum(), x),
+        "grad_leaky_g": grad_leaky,
+        "second_leaky": second(grad_leaky, x),
         "fwd_prelu": prelu,
-        "grad_prelu_x": h.grad((prelu * g).sum(), x),
-        "grad_prelu_a": h.grad((prelu * g).sum(), a),
+        "grad_prelu_x": grad_prelu_x,
+        "grad_prelu_a": grad_prelu_a,
+        "second_prelu_x": second(grad_prelu_x, x),
+        "second_prelu_a": second(grad_prelu_a, a),
         "fwd_vec": per_element,
-        "grad_vec_x": h.grad((per_element * g).sum(), x),
-        "grad_vec_a": h.grad((per_element * g).sum(), av),
+        "grad_vec_x": grad_vec_x,
+        "grad_vec_a": grad_vec_a,
+        "second_vec_x": second(grad_vec_x, x),
+        "second_vec_a": second(grad_vec_a, av),
         "rop_vec": h.rop(per_element, [x, av], [g, ev_a]),
         "rop_vec_a_only": h.rop(per_element, av, ev_a),
     }
@@ -158,6 +170,14 @@ class TestStrictFloats:
         second = strict(h, dtype)["second"]
         assert second.shape == float_edges(dtype).shape
         assert (second == 0).all()
+
+    @pytest.mark.parametrize("which", ["leaky", "prelu_x", "prelu_a", "vec_x", "vec_a"])
+    def test_second_derivative_with_alpha_is_zero(self, h, dtype, which):
+        # Theano's OpFromGraph rejected the disconnected gradient of d/dalpha in d2/dx2.
+        need(h, dtype)
+        second = strict(h, dtype)["second_" + which]
+        assert second.shape == (() if which == "prelu_a" else float_edges(dtype).shape)
+        assert (second == 0).all(), second
 
     def test_python_alpha(self, h, dtype):
         need(h, dtype)

@@ -97,6 +97,21 @@ def test_nnet_functions_compute_theanos_values(h):
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
+def test_scan_computes_a_cumulative_sum(h):
+    # Theano 1.0.5 and Theano-PyMC import pkg_resources when scan first runs: their extras
+    # must install a setuptools that still has it.
+    import relucompat.legacy as theano
+    from relucompat.legacy import tensor as T
+
+    relucompat.use(h.loaded.distribution.name)
+    x = h.var("float64")
+    total, _ = theano.scan(
+        lambda v, acc: acc + T.nnet.relu(v), sequences=x, outputs_info=T.zeros((), "float64")
+    )
+    got = h.function([x], [total])(np.array([-1.0, 2.0, -3.0, 4.0, 0.5]))[0]
+    assert same_bits(got, np.array([0.0, 2.0, 2.0, 6.0, 6.5]))
+
+
 def test_missing_names_say_what_and_where(h):
     relucompat.use(h.loaded.distribution.name)
     from relucompat.legacy import tensor as T
