@@ -1,4 +1,5 @@
-"""Warnings reported at the caller's line, not at a line inside relucompat."""
+"""Warnings reported at the user's line, not at a line inside relucompat or the import
+machinery (under ``relucompat run``, ``import theano.X`` runs relucompat's code)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def warn(message: str, category: Type[Warning]) -> None:
-    """``warnings.warn`` with the stacklevel of the first frame outside relucompat."""
+    """``warnings.warn`` with the stacklevel of the first frame outside relucompat and
+    importlib."""
     frame = sys._getframe(1)
     level = 2  # 1 is this function, 2 its caller
     while frame.f_back is not None and _inside(frame.f_code.co_filename):
@@ -21,4 +23,6 @@ def warn(message: str, category: Type[Warning]) -> None:
 
 
 def _inside(filename: str) -> bool:
+    if filename.startswith("<frozen") or "importlib" in filename:
+        return True
     return os.path.abspath(filename).startswith(_PACKAGE)

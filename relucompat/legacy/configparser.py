@@ -23,9 +23,9 @@ import contextlib
 import os
 import sys
 import threading
-import warnings
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
+from relucompat import _warnings
 from relucompat.legacy.configdefaults import FLAGS
 
 
@@ -375,23 +375,8 @@ def _queue(outcomes: List[Outcome], loaded: Any) -> None:
 def _flush() -> None:
     with _lock:
         shown, _pending[:] = list(_pending), []
-    level = _user_stacklevel()
     for message in shown:
-        warnings.warn(message, TheanoFlagsWarning, stacklevel=level)
-
-
-def _user_stacklevel() -> int:
-    """The stacklevel of the first frame outside relucompat and importlib, for a warning
-    issued by the caller of this function."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None:
-        filename = frame.f_code.co_filename
-        if not (filename.startswith((here, "<frozen")) or "importlib" in filename):
-            break
-        frame, level = frame.f_back, level + 1
-    return level
+        _warnings.warn(message, TheanoFlagsWarning)
 
 
 def explain() -> List[str]:
