@@ -1,4 +1,5 @@
-"""Checks on ``x`` and ``alpha``, made before anything reaches a backend.
+"""What ``relu`` knows of ``x`` and ``alpha`` before anything reaches a backend: the checks,
+and the facts the route and the formulations use, computed once per call (:func:`read`).
 
 numpy is imported inside the functions: ``import relucompat`` stays cheap.
 """
@@ -6,9 +7,31 @@ numpy is imported inside the functions: ``import relucompat`` stays cheap.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from relucompat.discovery import backend_of
+from relucompat.lineage import Backend
+
+
+class Arguments(NamedTuple):
+    """The facts of one call's arguments, read once (:func:`read`)."""
+
+    x_owner: Optional[Backend]  # the backend x is a variable of, or None for a number/array
+    alpha_owner: Optional[Backend]  # likewise for alpha: a symbolic alpha has one
+    alpha_is_zero: bool  # Theano's ``alpha == 0``: known to be 0 while building the graph
+
+
+def read(x: Any, alpha: Any = 0) -> Arguments:
+    """Check ``x`` and ``alpha`` (``TypeError``/``ValueError`` naming the problem and the
+    fix) and return what the route and the formulations need to know of them."""
+    x_owner, alpha_owner = backend_of(x), backend_of(alpha)
+    check_x(x, x_owner)
+    check_alpha(alpha, alpha_owner)
+    check_broadcast(static_shape(x, x_owner), static_shape(alpha, alpha_owner))
+    # Theano's own test; a variable never equals 0 in Python, so it takes the alpha branch.
+    zero = alpha_owner is None and getattr(alpha, "size", 1) == 1 and bool(alpha == 0)
+    return Arguments(x_owner, alpha_owner, zero)
+
 
 _KIND_BY_PREFIX = (("uint", "u"), ("int", "i"), ("float", "f"), ("complex", "c"), ("bool", "b"))
 
@@ -43,9 +66,9 @@ def _symbolic_dtype(obj: Any) -> Optional[str]:
     return dtype if isinstance(dtype, str) else None
 
 
-def check_x(x: Any) -> None:
+def check_x(x: Any, owner: Optional[Backend]) -> None:
     """Raise ``TypeError`` unless ``x`` is a real tensor, array or number."""
-    if backend_of(x) is not None:
+    if owner is not None:
         dtype = _symbolic_dtype(x)
         if dtype is None:
             raise TypeError(
@@ -70,11 +93,11 @@ def check_x(x: Any) -> None:
         raise TypeError(problem)
 
 
-def check_alpha(alpha: Any) -> None:
+def check_alpha(alpha: Any, owner: Optional[Backend]) -> None:
     """Raise ``TypeError`` unless ``alpha`` is a real number or a real tensor."""
     import numpy as np
 
-    if backend_of(alpha) is not None:
+    if owner is not None:
         dtype = _symbolic_dtype(alpha)
         if dtype is None:
             raise TypeError(f"alpha must be a real tensor; got {type(alpha).__name__}")
@@ -97,10 +120,9 @@ def check_alpha(alpha: Any) -> None:
         raise TypeError(problem)
 
 
-def check_broadcast(x: Any, alpha: Any) -> None:
+def check_broadcast(x_shape: Optional[tuple], alpha_shape: Optional[tuple]) -> None:
     """Raise ``ValueError`` when the shapes known now already show that ``alpha`` cannot
     broadcast against ``x`` (a backend would fail later, deep inside its compiler)."""
-    x_shape, alpha_shape = static_shape(x), static_shape(alpha)
     if x_shape is None or alpha_shape is None:
         return
     for offset in range(1, min(len(x_shape), len(alpha_shape)) + 1):
@@ -113,9 +135,9 @@ def check_broadcast(x: Any, alpha: Any) -> None:
             )
 
 
-def static_shape(obj: Any) -> Optional[tuple]:
+def static_shape(obj: Any, owner: Optional[Backend]) -> Optional[tuple]:
     """The shape known before running: a length, or None where only run time knows it."""
-    if backend_of(obj) is not None:
+    if owner is not None:
         kind = getattr(obj, "type", None)
         shape = getattr(kind, "shape", None)  # PyTensor and newer Aesara
         if isinstance(shape, tuple):
@@ -137,11 +159,3 @@ def _show(shape: tuple) -> str:
         + ("," if len(shape) == 1 else "")
         + ")"
     )
-
-
-def is_static_zero(alpha: Any) -> bool:
-    """Theano's own test, ``alpha == 0``, for values known while building the graph."""
-    if backend_of(alpha) is not None:
-        return False  # a variable never equals 0 in Python: Theano takes the alpha branch
-    size = getattr(alpha, "size", 1)
-    return size == 1 and bool(alpha == 0)

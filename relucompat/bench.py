@@ -112,6 +112,7 @@ def overheads(
     backend: Loaded, dtype: str, mode: Any, results: List[Dict[str, Any]]
 ) -> Dict[str, Any]:
     """What relucompat itself costs: importing it, building a node, compiling a graph."""
+    from relucompat.arguments import read
     from relucompat.formulation import FORMULATIONS
 
     x = backend.tensor.matrix(dtype=dtype)
@@ -120,7 +121,7 @@ def overheads(
         formulation = FORMULATIONS[explain(x, semantics=semantics).formulation]
         relu(x, semantics=semantics)  # warm the route and op caches
         via_relu = _best_per_call(functools.partial(relu, x, semantics=semantics))
-        by_hand = _best_per_call(functools.partial(formulation.build, backend, x, 0))
+        by_hand = _best_per_call(functools.partial(formulation.build, backend, x, 0, read(x, 0)))
         build[semantics] = {
             "relu_us": via_relu * 1e6,
             "by_hand_us": by_hand * 1e6,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from relucompat._warnings import warn
 from relucompat.lineage import Backend, Installed, Loaded, registry
@@ -143,11 +143,11 @@ class _OutputCapture:
         sys.stderr.flush()
 
 
-def backend_for(*objects: Any) -> Loaded:
-    """The loaded backend that a call on ``objects`` uses."""
+def backend_for(*owners_of_arguments: Optional[Backend]) -> Loaded:
+    """The loaded backend that a call uses, given the backends its arguments belong to
+    (``None`` for a number or an array)."""
     owners: List[Backend] = []
-    for obj in objects:
-        owner = backend_of(obj)
+    for owner in owners_of_arguments:
         if owner is not None and owner not in owners:
             owners.append(owner)
     if len(owners) > 1:

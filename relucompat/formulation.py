@@ -2,36 +2,37 @@
 Theano, Aesara and PyTensor share every name used here (``switch``, ``cast``,
 ``OpFromGraph``...), so a builder takes the loaded backend and uses its modules.
 
-A builder gets ``x`` as a tensor of that backend and ``alpha`` as passed to ``relu``.
+A builder gets ``x`` as a tensor of that backend, ``alpha`` as passed to ``relu``, and the
+facts :func:`relucompat.arguments.read` found about them. The strict route's ops, with
+their gradients, live in :mod:`relucompat.strict_ops`.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Callable, Dict, List, NamedTuple
+from typing import Any, Callable, Dict, NamedTuple
 
-from relucompat.arguments import is_static_zero
-from relucompat.discovery import backend_of, load
-from relucompat.lineage import Loaded, registry
+from relucompat import strict_ops
+from relucompat.arguments import Arguments
+from relucompat.lineage import Loaded
 
 
 class Formulation(NamedTuple):
     name: str
     expression: str
-    build: Callable[[Loaded, Any, Any], Any]
+    build: Callable[[Loaded, Any, Any, Arguments], Any]
 
 
-def native(backend: Loaded, x: Any, alpha: Any) -> Any:
+def native(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:
     assert backend.native is not None
-    if getattr(alpha, "ndim", 0) and backend_of(alpha) is None and alpha.size != 1:
+    if getattr(alpha, "ndim", 0) and facts.alpha_owner is None and alpha.size != 1:
         # Theano's ``alpha == 0`` would raise on it; its alpha branch converts it anyway.
         alpha = backend.tensor.as_tensor_variable(alpha)
     return backend.native(x, alpha)
 
 
-def abs_average(backend: Loaded, x: Any, alpha: Any) -> Any:
+def abs_average(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:
     """Theano 1.0.5's ``nnet.relu``, op for op, so that the results match bit for bit."""
-    if is_static_zero(alpha):
+    if facts.alpha_is_zero:
         return 0.5 * (x + abs(x))
     # Same constants as Theano, in the same order: they set the dtype and the rounding.
     alpha = backend.tensor.as_tensor_variable(alpha)
@@ -40,7 +41,7 @@ def abs_average(backend: Loaded, x: Any, alpha: Any) -> Any:
     return f1 * x + f2 * abs(x)
 
 
-def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
+def masked_switch(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:
     """The strict contract: a switch forward, and a gradient masked by ``x > 0``.
 
     ``switch(x <= 0, 0, x)`` sends -inf, -0.0 and 0 to +0 and lets NaN through. Its own
@@ -48,13 +49,14 @@ def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
     slow Switch, so an ``OpFromGraph`` supplies the gradient ``g * (x > 0)`` instead.
     """
     T = backend.tensor
-    if is_static_zero(alpha):
+    if facts.alpha_is_zero:
         if x.dtype[0] in "iu":  # integers have no gradient to fix; keep their dtype
             return T.switch(T.le(x, 0), T.constant(0, dtype=x.dtype), x)
-        return _cached_op(backend, "relu", (x.type,), _relu_op)(x)
-    dtype = leaky_dtype(x.dtype, alpha)
+        return strict_ops.relu_op(backend, x.type)(x)
+    symbolic = facts.alpha_owner is not None
+    dtype = leaky_dtype(x.dtype, alpha, symbolic)
     x = T.cast(x, dtype)
-    if backend_of(alpha) is None:
+    if not symbolic:
         import numpy as np
 
         # Rounded to the result dtype, then held exactly as a float64: C code generators
@@ -64,14 +66,14 @@ def masked_switch(backend: Loaded, x: Any, alpha: Any) -> Any:
         alpha = T.cast(alpha, dtype)
     ndim = max(x.ndim, alpha.ndim)
     x, alpha = _pad(x, ndim), _pad(alpha, ndim)
-    return _cached_op(backend, "leaky", (x.type, alpha.type), _leaky_op)(x, alpha)
+    return strict_ops.leaky_op(backend, x.type, alpha.type)(x, alpha)
 
 
-def leaky_dtype(x_dtype: str, alpha: Any) -> str:
+def leaky_dtype(x_dtype: str, alpha: Any, symbolic: bool) -> str:
     """The strict output dtype for a non-zero alpha (the dtype table of docs/semantics.md)."""
     import numpy as np
 
-    if backend_of(alpha) is None and np.ndim(alpha) == 0:
+    if not symbolic and np.ndim(alpha) == 0:
         return x_dtype if x_dtype[0] == "f" else "float64"
     promoted = np.result_type(x_dtype, np.dtype(alpha.dtype))
     return "float64" if promoted.kind in "iu" else str(promoted)
@@ -80,196 +82,6 @@ def leaky_dtype(x_dtype: str, alpha: Any) -> str:
 def _pad(var: Any, ndim: int) -> Any:
     missing = ndim - var.ndim
     return var.dimshuffle(("x",) * missing + tuple(range(var.ndim))) if missing else var
-
-
-def _cached_op(backend: Loaded, kind: str, types: tuple, make: Callable[..., Any]) -> Any:
-    key = (kind, *types)
-    op = backend.ops.get(key)
-    if op is None:
-        with backend.ops_lock:
-            op = backend.ops.get(key)
-            if op is None:
-                op = backend.ops[key] = make(backend, *types)
-    return op
-
-
-def _relu_op(backend: Loaded, x_type: Any) -> Any:
-    T = backend.tensor
-    x = x_type()
-    # A Python 0 (int8) keeps the output dtype of a float x and, on Theano and Aesara,
-    # avoids the slow C path that a float constant branch takes.
-    out = T.switch(T.le(x, 0), 0, x)
-    return _op_from_graph(backend, [x], out, RELU_PULLBACK, RELU_PUSHFORWARD, "relu_strict")
-
-
-def masked(T: Any, g: Any, x: Any) -> Any:
-    """``g`` where ``x > 0``, else 0: the strict gradient.
-
-    Of the forms measured (docs/performance.md), ``g * (x > 0)`` with a zero of x's dtype is the
-    fastest correct one on every backend: a Python 0 would make Theano's C compare against
-    an int8, which it does not vectorize (0.96 ms against 0.56 ms), an explicit cast to
-    x's dtype costs up to 1.6x, and a Switch with a constant branch is 5 ms on Theano and
-    Aesara once the upstream gradient is a constant (the gradient of a sum).
-    """
-    return g * T.gt(x, T.constant(0, dtype=x.dtype))
-
-
-def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
-    T = backend.tensor
-    x, alpha = x_type(), alpha_type()
-    zero = T.constant(0, dtype=x.dtype)
-    # alpha == 0 at run time must give +0, as the static case does, not 0 * -inf = NaN.
-    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, _times_alpha(T, alpha, x)), x)
-    return _op_from_graph(
-        backend, [x, alpha], out, LEAKY_PULLBACK, LEAKY_PUSHFORWARD, "leaky_relu_strict"
-    )
-
-
-def _times_alpha(T: Any, alpha: Any, value: Any) -> Any:
-    # A float64 alpha (a constant, see masked_switch) makes the product exact before it is
-    # rounded once to x's dtype: the same bits as a product in that dtype.
-    return T.cast(alpha * value, value.dtype)
-
-
-def _slope(T: Any, x: Any, alpha: Any) -> Any:
-    return T.switch(T.gt(x, 0), T.constant(1, dtype=x.dtype), alpha)
-
-
-def _negative_part(T: Any, x: Any) -> Any:
-    return T.switch(T.le(x, 0), x, T.constant(0, dtype=x.dtype))
-
-
-# The gradient overrides. OpFromGraph keeps them, so a graph or a compiled function pickles
-# them: closures do not pickle; these module-level singletons pickle by name, so they stay
-# one object after loading and under copy.deepcopy. They hold no state: the backend's
-# tensor module is found from the class of the variables they get.
-
-
-def _tensor_module(var: Any) -> Any:
-    backend = backend_of(var)
-    assert backend is not None, f"not a variable of a known backend: {var!r}"
-    return load(backend).tensor
-
-
-class _Override:
-    """Pickled as a reference to the module attribute of the same name."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __reduce__(self) -> str:
-        return self._name
-
-    def __repr__(self) -> str:
-        return f"relucompat.formulation.{self._name}"
-
-
-class _ReluPullback(_Override):
-    # Every backend calls an L-op override as (inputs, outputs, output_grads).
-    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
-        (x,) = inputs
-        return [masked(_tensor_module(x), grads[0], x)]
-
-
-class _ReluPushforward(_Override):
-    # ... and an R-op override as (inputs, eval_points).
-    def __call__(self, inputs: List[Any], eval_points: List[Any]) -> List[Any]:
-        (x,), (ev,) = inputs, eval_points
-        return [None if ev is None else masked(_tensor_module(x), ev, x)]
-
-
-class _LeakyPullback(_Override):
-    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
-        (x, alpha), (g,) = inputs, grads
-        T = _tensor_module(x)
-        grad_x = T.cast(g * _slope(T, x, alpha), x.dtype)
-        return [_sum_to(T, grad_x, x), _sum_to(T, g * _negative_part(T, x), alpha)]
-
-
-class _LeakyPushforward(_Override):
-    def __call__(self, inputs: List[Any], eval_points: List[Any]) -> List[Any]:
-        (x, alpha), (ex, ea) = inputs, eval_points
-        T = _tensor_module(x)
-        out = None if ex is None else T.cast(ex * _slope(T, x, alpha), x.dtype)
-        if ea is not None:
-            term = T.cast(ea * _negative_part(T, x), x.dtype)
-            out = term if out is None else out + term
-        return [out]
-
-
-RELU_PULLBACK = _ReluPullback("RELU_PULLBACK")
-RELU_PUSHFORWARD = _ReluPushforward("RELU_PUSHFORWARD")
-LEAKY_PULLBACK = _LeakyPullback("LEAKY_PULLBACK")
-LEAKY_PUSHFORWARD = _LeakyPushforward("LEAKY_PUSHFORWARD")
-
-
-def _op_from_graph(backend: Loaded, inputs: list, out: Any, lop: Any, rop: Any, name: str) -> Any:
-    # inline=True: the inner graph is expanded at compile time, so elemwise fusion applies.
-    lop_keyword, rop_keyword = backend.gradient_overrides
-    overrides = {lop_keyword: lop, rop_keyword: rop}
-    op_class = _op_class(backend.OpFromGraph)
-    return op_class(inputs, [out], inline=True, name=name, **overrides)
-
-
-@functools.lru_cache(maxsize=None)
-def _op_class(base: Any) -> Any:
-    """``base`` (the backend's OpFromGraph) made picklable, with a defined second derivative."""
-    caches_closures = hasattr(base, "_build_and_cache_lop_op")  # PyTensor >= 2.38
-
-    class StrictOpFromGraph(base):
-        # Pickled through a module-level rebuilder, since a class made at run time has no
-        # importable name; without the derivative caches, which PyTensor keeps in closures.
-        def __reduce__(self) -> Any:
-            state = dict(self.__dict__)
-            if caches_closures:
-                state.update(_lop_op_cache={}, _rop_op_cache=None)
-            return _rebuild_op, (base.__module__.split(".")[0], state)
-
-        if not caches_closures:
-            # The gradient of one output of a derivative op (d relu/dx, not d relu/dalpha)
-            # leaves the other's disconnected, and these OpFromGraphs pass that on as an
-            # input their type rejects: zeros stand in for it, and the inputs connected
-            # only through it stay disconnected, as the backend's grad() requires.
-            def L_op(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
-                dropped = [_disconnected(g) for g in output_grads]
-                if not any(dropped):
-                    return super().L_op(inputs, outputs, output_grads)
-                blank = output_grads[dropped.index(True)]
-                filled = [
-                    o.zeros_like() if d else g for o, g, d in zip(outputs, output_grads, dropped)
-                ]
-                terms = super().L_op(inputs, outputs, filled)
-                pattern = self.connection_pattern(outputs[0].owner)
-                return [
-                    term if any(c and not d for c, d in zip(row, dropped)) else blank.type()
-                    for term, row in zip(terms, pattern)
-                ]
-
-    return StrictOpFromGraph
-
-
-def _disconnected(var: Any) -> bool:
-    return type(var.type).__name__ == "DisconnectedType"
-
-
-def _rebuild_op(import_name: str, state: Dict[str, Any]) -> Any:
-    backend = next(b for b in registry() if b.import_name == import_name)
-    op_class = _op_class(load(backend).OpFromGraph)
-    op = op_class.__new__(op_class)
-    op.__dict__.update(state)
-    return op
-
-
-def _sum_to(T: Any, grad: Any, var: Any) -> Any:
-    """Reduce ``grad`` over the axes along which ``var`` was broadcast."""
-    axes = tuple(
-        i
-        for i, (g_b, v_b) in enumerate(zip(grad.broadcastable, var.broadcastable))
-        if v_b and not g_b
-    )
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return T.cast(grad, var.dtype) if grad.dtype != var.dtype else grad
 
 
 FORMULATIONS: Dict[str, Formulation] = {

@@ -37,13 +37,11 @@ def relu(x: Any, alpha: Any = 0, *, semantics: Optional[str] = None) -> Any:
     the default.
     """
     name = resolve_semantics(semantics)
-    arguments.check_x(x)
-    arguments.check_alpha(alpha)
-    arguments.check_broadcast(x, alpha)
-    backend = discovery.backend_for(x, alpha)
+    facts = arguments.read(x, alpha)
+    backend = discovery.backend_for(facts.x_owner, facts.alpha_owner)
     x = backend.tensor.as_tensor_variable(x)
     route = _route(backend, name, x.dtype)
-    return FORMULATIONS[route.formulation].build(backend, x, alpha)
+    return FORMULATIONS[route.formulation].build(backend, x, alpha, facts)
 
 
 def explain(x: Any = None, *, semantics: Optional[str] = None) -> Route:
@@ -52,8 +50,8 @@ def explain(x: Any = None, *, semantics: Optional[str] = None) -> Route:
     if x is None:
         backend = discovery.default()
         return _route(backend, name, "float64")
-    arguments.check_x(x)
-    backend = discovery.backend_for(x)
+    facts = arguments.read(x)
+    backend = discovery.backend_for(facts.x_owner)
     return _route(backend, name, backend.tensor.as_tensor_variable(x).dtype)
 
 

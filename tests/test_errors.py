@@ -10,7 +10,6 @@ import pytest
 from harness import expected
 
 import relucompat
-from relucompat.arguments import static_shape
 from relucompat.lineage import registry
 
 
@@ -66,7 +65,7 @@ def test_bad_alpha(alpha, error, message):
 
 def test_a_symbolic_alpha_that_cannot_broadcast_names_both_shapes(h):
     x, alpha = h.T.constant(np.ones((4, 5))), h.T.constant(np.ones((2, 3)))
-    if None in static_shape(x):
+    if None in getattr(x.type, "shape", (None,)):  # Theano's types carry no lengths
         pytest.skip(f"{h.name} {h.loaded.distribution.version} types have no static lengths")
     message = r"alpha of shape \(2, 3\) does not broadcast against x of shape \(4, 5\)"
     with pytest.raises(ValueError, match=message):

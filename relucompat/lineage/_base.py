@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-import threading
 import warnings
 from types import ModuleType
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
 
 
 class Provider(NamedTuple):
@@ -170,9 +169,6 @@ class Loaded:
         self.native_path = native_path
         self.linker = linker
         self.import_warnings = import_warnings
-        # Custom-gradient ops, built once per input type (see formulation.py).
-        self.ops: Dict[Any, Any] = {}
-        self.ops_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<Loaded {self.label}, {self.linker} linker>"
