@@ -89,13 +89,7 @@ def run(
     route = explain(backend.tensor.matrix(dtype=dtype), semantics="strict")
     say("overheads")
     return {
-        "schema": SCHEMA,
-        "relucompat": __version__,
-        "backend": backend.distribution.name,
-        "version": backend.distribution.version,
-        "linker": linker or backend.linker,
-        "python": ".".join(map(str, sys.version_info[:3])),
-        "numpy": np.__version__,
+        **provenance(SCHEMA, backend, linker),
         "dtype": dtype,
         "size": size,
         "repeat": repeat,
@@ -105,6 +99,22 @@ def run(
         "strict_vs_fastest": strict["vs_fastest"],
         "strict_vs_numpy": strict["vs_numpy"],
         "overheads": overheads(backend, dtype, mode, results),
+    }
+
+
+def provenance(schema: str, backend: Loaded, linker: Optional[str]) -> Dict[str, Any]:
+    """Where a bench record comes from: its schema, relucompat, the backend and its linker,
+    Python and numpy."""
+    import numpy as np
+
+    return {
+        "schema": schema,
+        "relucompat": __version__,
+        "backend": backend.distribution.name,
+        "version": backend.distribution.version,
+        "linker": linker or backend.linker,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "numpy": np.__version__,
     }
 
 

@@ -12,12 +12,10 @@ over the resident set before them.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from relucompat import __version__
-from relucompat.bench import CANDIDATES, Candidate, _finished, _mode
+from relucompat.bench import CANDIDATES, Candidate, _finished, _mode, provenance
 from relucompat.lineage import Loaded
 
 SCHEMA = "relucompat.bench-model/1"
@@ -109,7 +107,6 @@ def run(
     progress: Optional[Callable[[str], None]] = None,
 ) -> Dict[str, Any]:
     """Time one SGD step of ``model`` per candidate and batch size; the bench record."""
-    import numpy as np
 
     check_options(batches, candidates)
     chosen = MODELS[model]
@@ -141,15 +138,9 @@ def run(
             }
         )
     return {
-        "schema": SCHEMA,
-        "relucompat": __version__,
+        **provenance(SCHEMA, backend, linker),
         "model": model,
         "describe": chosen.describe,
-        "backend": backend.distribution.name,
-        "version": backend.distribution.version,
-        "linker": linker or backend.linker,
-        "python": ".".join(map(str, sys.version_info[:3])),
-        "numpy": np.__version__,
         "dtype": dtype,
         "repeat": repeat,
         "batches": rows,
