@@ -85,9 +85,20 @@ def cases() -> List[Case]:
             kernel = (3, 2) if flip else (3, 3)
             name = f"{dtype}/{mode!r},sub={sub},flip={flip},dil={dil}".replace(" ", "")
             found.append(
-                Case(name, dtype, "nnet", (2, 3, 7, 8), (2, 3, *kernel), mode, sub, flip, dil, 1,
-                     give_shapes=number % 2 == 0)
-            )  # fmt: skip
+                Case(
+                    name,
+                    dtype,
+                    "nnet",
+                    (2, 3, 7, 8),
+                    (2, 3, *kernel),
+                    mode,
+                    sub,
+                    flip,
+                    dil,
+                    1,
+                    give_shapes=number % 2 == 0,
+                )
+            )
         extra = [
             ("groups=2", (2, 4, 7, 8), (4, 2, 3, 2), "valid", (1, 1), (1, 1), 2),
             ("groups=2,half,sub=2,dil=2", (2, 4, 7, 8), (4, 2, 3, 3), "half", (2, 2), (2, 2), 2),
@@ -96,16 +107,37 @@ def cases() -> List[Case]:
         ]
         for name, ishape, fshape, mode, sub, dil, groups in extra:
             found.append(
-                Case(f"{dtype}/{name}", dtype, "nnet", ishape, fshape, mode, sub, True, dil,
-                     groups, give_shapes=groups == 1)
-            )  # fmt: skip
+                Case(
+                    f"{dtype}/{name}",
+                    dtype,
+                    "nnet",
+                    ishape,
+                    fshape,
+                    mode,
+                    sub,
+                    True,
+                    dil,
+                    groups,
+                    give_shapes=groups == 1,
+                )
+            )
         # Theano 1.0.5's ConvOp refuses gradients of a strided "valid" convolution.
         for mode, sub in (("valid", (1, 1)), ("full", (1, 1)), ("full", (2, 1))):
             found.append(
-                Case(f"{dtype}/conv.conv2d/{mode},sub={sub}".replace(" ", ""), dtype, "conv",
-                     (2, 3, 7, 8), (2, 3, 3, 2), mode, sub, True, (1, 1), 1,
-                     give_shapes=mode == "full")
-            )  # fmt: skip
+                Case(
+                    f"{dtype}/conv.conv2d/{mode},sub={sub}".replace(" ", ""),
+                    dtype,
+                    "conv",
+                    (2, 3, 7, 8),
+                    (2, 3, 3, 2),
+                    mode,
+                    sub,
+                    True,
+                    (1, 1),
+                    1,
+                    give_shapes=mode == "full",
+                )
+            )
     return found
 
 

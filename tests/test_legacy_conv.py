@@ -62,13 +62,11 @@ def chosen(h: Harness, dtype: str) -> list:
 def computed(h: Harness, dtype: str, built: bool) -> dict:
     relucompat.use(h.loaded.distribution.name)
     group = chosen(h, dtype)
-    with warnings.catch_warnings(), (built_everywhere() if built else contextlib.nullcontext()):
+    with warnings.catch_warnings(), built_everywhere() if built else contextlib.nullcontext():
         warnings.simplefilter("ignore")  # nnet.conv.conv2d is deprecated
         inputs, outputs, feed = conv_cases.build(h.B, nnet, group)
     values = list(h.function(inputs, outputs)(*feed))
-    return {
-        f"{case.id}|{name}": values.pop(0) for case in group for name in conv_cases.OUTPUTS
-    }
+    return {f"{case.id}|{name}": values.pop(0) for case in group for name in conv_cases.OUTPUTS}
 
 
 def scaled_error(got: np.ndarray, want: np.ndarray) -> float:
@@ -120,7 +118,11 @@ def test_output_type_is_theanos(h):
 
 def test_r_op_is_the_sum_of_both_directions(h):
     relucompat.use(h.loaded.distribution.name)
-    case = next(c for c in conv_cases.by_dtype()["float64"] if c.id.endswith("'half',sub=(2,1),flip=True,dil=(1,1)"))
+    case = next(
+        c
+        for c in conv_cases.by_dtype()["float64"]
+        if c.id.endswith("'half',sub=(2,1),flip=True,dil=(1,1)")
+    )
     T = h.T
     x, w, vx, vw = (T.tensor4() for _ in range(4))
     out = nnet.conv2d(x, w, **case.kwargs())
@@ -128,7 +130,12 @@ def test_r_op_is_the_sum_of_both_directions(h):
     both = nnet.conv2d(vx, w, **case.kwargs()) + nnet.conv2d(x, vw, **case.kwargs())
     a = case.arrays()
     rng = np.random.RandomState(0)
-    feed = [a["input"], a["filters"], rng.uniform(-1, 1, a["input"].shape), rng.uniform(-1, 1, a["filters"].shape)]
+    feed = [
+        a["input"],
+        a["filters"],
+        rng.uniform(-1, 1, a["input"].shape),
+        rng.uniform(-1, 1, a["filters"].shape),
+    ]
     got, want = h.function([x, w, vx, vw], [rop, both])(*feed)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
@@ -144,7 +151,9 @@ def test_conv2d_transpose_is_the_input_gradient(h):
         g, w = T.tensor4(), T.tensor4()
         kw = case.kwargs()
         kw.pop("input_shape", None)
-        out = nnet.conv2d_transpose(g, w, case.input_shape, input_dilation=kw.pop("subsample"), **kw)
+        out = nnet.conv2d_transpose(
+            g, w, case.input_shape, input_dilation=kw.pop("subsample"), **kw
+        )
         inputs += [g, w]
         feed += [case.arrays()["g"], case.arrays()["filters"]]
         outputs.append(out)
@@ -161,8 +170,13 @@ def test_conv3d_of_flat_volumes_is_conv2d(h):
     x, w = T.tensor4(), T.tensor4()
     kw = {"border_mode": "half", "subsample": (2, 1), "filter_dilation": (1, 2)}
     flat = nnet.conv2d(x, w, **kw)
-    volume = nnet.conv3d(x.dimshuffle(0, 1, "x", 2, 3), w.dimshuffle(0, 1, "x", 2, 3),
-                         border_mode=(0, 1, 1), subsample=(1, 2, 1), filter_dilation=(1, 1, 2))  # fmt: skip
+    volume = nnet.conv3d(
+        x.dimshuffle(0, 1, "x", 2, 3),
+        w.dimshuffle(0, 1, "x", 2, 3),
+        border_mode=(0, 1, 1),
+        subsample=(1, 2, 1),
+        filter_dilation=(1, 1, 2),
+    )
     rng = np.random.RandomState(3)
     got3, got2 = h.function([x, w], [volume, flat])(rng.randn(2, 3, 7, 8), rng.randn(4, 3, 3, 3))
     np.testing.assert_allclose(got3[:, :, 0], got2, rtol=1e-12, atol=1e-12)
@@ -179,15 +193,35 @@ def test_conv3d_of_flat_volumes_is_conv2d(h):
         ({"subsample": (1,)}, ValueError, "subsample must be a tuple of 2"),
         ({"filter_dilation": (1, -1)}, ValueError, "filter_dilation must be a tuple of 2 positive"),
         ({"num_groups": 0}, ValueError, "num_groups must be a positive int"),
-        ({"num_groups": 2, "input_shape": (2, 3, 7, 8)}, ValueError, "num_groups=2 must divide the input channels; got 3"),
-        ({"input_shape": (2, 3, 7, 8), "filter_shape": (4, 2, 3, 3)}, ValueError, "the input has 3 channels"),
-        ({"input_shape": (2, 3, 4, 8), "filter_shape": (4, 3, 5, 3)}, ValueError, "the filters span 5 along spatial axis 0"),
-        ({"input_shape": (2, 3, 4, 8), "filter_shape": (4, 3, 3, 3), "filter_dilation": (2, 1)}, ValueError, "span 5"),
+        (
+            {"num_groups": 2, "input_shape": (2, 3, 7, 8)},
+            ValueError,
+            "num_groups=2 must divide the input channels; got 3",
+        ),
+        (
+            {"input_shape": (2, 3, 7, 8), "filter_shape": (4, 2, 3, 3)},
+            ValueError,
+            "the input has 3 channels",
+        ),
+        (
+            {"input_shape": (2, 3, 4, 8), "filter_shape": (4, 3, 5, 3)},
+            ValueError,
+            "the filters span 5 along spatial axis 0",
+        ),
+        (
+            {"input_shape": (2, 3, 4, 8), "filter_shape": (4, 3, 3, 3), "filter_dilation": (2, 1)},
+            ValueError,
+            "span 5",
+        ),
         ({"input_shape": (2, 3, 7)}, ValueError, "input_shape must have 4 entries"),
-        ({"image_shape": (2, 3, 7, 8), "input_shape": (2, 3, 7, 8)}, ValueError, "input_shape and image_shape"),
+        (
+            {"image_shape": (2, 3, 7, 8), "input_shape": (2, 3, 7, 8)},
+            ValueError,
+            "input_shape and image_shape",
+        ),
         ({"imshp_logical": (1, 1)}, ValueError, "imshp_logical"),
     ],
-)  # fmt: skip
+)
 def test_bad_arguments_are_named_before_the_backend_sees_them(h, kwargs, error, words):
     relucompat.use(h.loaded.distribution.name)
     x, w = h.T.tensor4(), h.T.tensor4()
@@ -200,11 +234,13 @@ def test_bad_arguments_are_named_before_the_backend_sees_them(h, kwargs, error, 
 def test_bad_ranks_and_old_border_modes(h):
     relucompat.use(h.loaded.distribution.name)
     T = h.T
-    with pytest.raises(TypeError, match="input must be a 4D tensor .* got a 3D one"):
+    with pytest.raises(TypeError, match=r"input must be a 4D tensor .* got a 3D one"):
         nnet.conv2d(T.tensor3(), T.tensor4())
     with pytest.raises(TypeError, match="filters must be a 4D tensor; got a 2D one"):
         nnet.conv2d(T.tensor4(), T.matrix())
-    with pytest.warns(UserWarning, match="deprecated"), pytest.raises(ValueError, match="'valid' or 'full'"):
+    with pytest.warns(UserWarning, match="deprecated"), pytest.raises(
+        ValueError, match="'valid' or 'full'"
+    ):
         nnet.conv.conv2d(T.tensor4(), T.tensor4(), border_mode="half")
     with pytest.warns(UserWarning, match="`image_shape` keyword argument"):
         nnet.conv2d(T.tensor4(), T.tensor4(), image_shape=(2, 3, 7, 8))

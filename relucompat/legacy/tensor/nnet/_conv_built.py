@@ -10,7 +10,6 @@ pickling work as for any other graph. Callers check the arguments (abstract_conv
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, List, Optional, Sequence, Tuple
 
 Pads = Sequence[Tuple[Any, Any]]
@@ -28,7 +27,7 @@ def pads(border_mode: Any, kernel: Sequence[Any], dilation: Sequence[int]) -> Pa
         return [(k // 2, k // 2) for k in dilated]
     if isinstance(border_mode, int):
         return [(border_mode, border_mode)] * len(kernel)
-    return [tuple(m) if isinstance(m, tuple) else (m, m) for m in border_mode]  # type: ignore
+    return [tuple(m) if isinstance(m, tuple) else (m, m) for m in border_mode]
 
 
 def conv(
@@ -54,17 +53,18 @@ def conv(
     if any(not (isinstance(p, int) and p == 0) for pair in padding for p in pair):
         shape = [img.shape[0], img.shape[1]]
         shape += [img.shape[a] + lo + hi for a, (lo, hi) in zip(spatial, padding)]
-        inside = (slice(None), slice(None))
+        inside: Tuple[slice, ...] = (slice(None), slice(None))
         inside += tuple(slice(lo, lo + img.shape[a]) for a, (lo, _) in zip(spatial, padding))
         img = T.set_subtensor(T.zeros(shape, dtype=img.dtype)[inside], img)
     # Channels first, then batch: the stacked views reshape to the GEMM's matrix for free.
     x = img.dimshuffle(1, 0, *spatial)
-    if all(k is not None for k in kernel_shape):
+    known = [k for k in kernel_shape if k is not None]
+    if len(known) == dims:
         columns = x
-        for i, (k, d, s) in enumerate(zip(kernel_shape, filter_dilation, subsample)):
+        for i, (k, d, s) in enumerate(zip(known, filter_dilation, subsample)):
             # Constant bounds only (JAX needs them): tap t spans [t*d, size - (k-1-t)*d).
             at = (slice(None),) * (2 + 2 * i)  # (channels, taps so far, batch, sizes so far)
-            views = [columns[at + (slice(t * d, -(k - 1 - t) * d or None, s),)] for t in range(k)]
+            views = [columns[(*at, slice(t * d, -(k - 1 - t) * d or None, s))] for t in range(k)]
             columns = T.stack(views, axis=1 + i)
     else:
         columns = gather(T, x, taps, filter_dilation, subsample)
@@ -92,7 +92,9 @@ def conv(
     return out
 
 
-def gather(T: Any, x: Any, taps: List[Any], dilation: Sequence[int], subsample: Sequence[int]) -> Any:
+def gather(
+    T: Any, x: Any, taps: List[Any], dilation: Sequence[int], subsample: Sequence[int]
+) -> Any:
     """The views of :func:`conv` for tap counts known only at run time: one ``take`` of
     the rows ``out * stride + tap * dilation`` per spatial axis."""
     dims = len(taps)
@@ -102,7 +104,7 @@ def gather(T: Any, x: Any, taps: List[Any], dilation: Sequence[int], subsample: 
         axis = 2 + 2 * i
         x = T.take(x, rows.flatten(), axis=axis)
         shape = [x.shape[a] for a in range(x.ndim)]
-        x = x.reshape(shape[:axis] + [n, k] + shape[axis + 1 :])
+        x = x.reshape([*shape[:axis], n, k, *shape[axis + 1 :]])
     # (channels, batch, n0, k0, n1, k1, ...) -> (channels, k0, k1, ..., batch, n0, n1, ...)
     order = [0] + [3 + 2 * i for i in range(dims)] + [1] + [2 + 2 * i for i in range(dims)]
     return x.dimshuffle(*order)

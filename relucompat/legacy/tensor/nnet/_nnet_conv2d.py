@@ -52,5 +52,15 @@ def conv2d(
         if input_shape is not None:
             raise ValueError("input_shape and image_shape should not be provided at the same time.")
         input_shape = image_shape
-    return abstract_conv.conv2d(input, filters, input_shape, filter_shape, border_mode,
-                                subsample, filter_flip, filter_dilation, num_groups, unshared)  # fmt: skip
+    return abstract_conv.conv2d(
+        input,
+        filters,
+        input_shape,
+        filter_shape,
+        border_mode,
+        subsample,
+        filter_flip,
+        filter_dilation,
+        num_groups,
+        unshared,
+    )

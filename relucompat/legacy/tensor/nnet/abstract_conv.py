@@ -19,7 +19,10 @@ from typing import Any, Optional, Sequence, Tuple
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet import _conv_built
 
-BORDER_MODES = "'valid', 'full', 'half', a non-negative int, or a tuple of {dims} such ints or (before, after) pairs of them"
+BORDER_MODES = (
+    "'valid', 'full', 'half', a non-negative int, or a tuple of {dims} such ints"
+    " or (before, after) pairs of them"
+)
 
 
 def native() -> Optional[ModuleType]:
@@ -87,62 +90,150 @@ def conv2d_transpose(
     input, whose shape is ``output_shape``, for an output gradient ``input``."""
     T = _namespace.backend().tensor
     input, filters = T.as_tensor_variable(input), T.as_tensor_variable(filters)
-    border_mode, _ = _check(2, input, filters, None, filter_shape, border_mode,
-                            input_dilation, filter_dilation, num_groups, unshared)  # fmt: skip
+    border_mode = _check(
+        2,
+        input,
+        filters,
+        None,
+        filter_shape,
+        border_mode,
+        input_dilation,
+        filter_dilation,
+        num_groups,
+        unshared,
+    )
     module = native()
     if module is not None:
         nnet = _namespace.native_nnet()
         return nnet.conv2d_transpose(  # type: ignore[union-attr]
-            input, filters, output_shape, filter_shape, border_mode, input_dilation,
-            filter_flip, filter_dilation, num_groups, unshared)  # fmt: skip
+            input,
+            filters,
+            output_shape,
+            filter_shape,
+            border_mode,
+            input_dilation,
+            filter_flip,
+            filter_dilation,
+            num_groups,
+            unshared,
+        )
     shape = [input.shape[0], filters.shape[1] * num_groups, output_shape[-2], output_shape[-1]]
     image = T.zeros(shape, dtype=input.dtype)
-    out = _built(2, image, filters, None, filter_shape, border_mode, input_dilation,
-                 filter_flip, filter_dilation, num_groups)  # fmt: skip
+    out = _built(
+        2,
+        image,
+        filters,
+        None,
+        filter_shape,
+        border_mode,
+        input_dilation,
+        filter_flip,
+        filter_dilation,
+        num_groups,
+    )
     return _namespace.backend().module.grad(None, wrt=image, known_grads={out: input})
 
 
 def _conv(
-    convdim: int, input: Any, filters: Any, input_shape: Any, filter_shape: Any,
-    border_mode: Any, subsample: Sequence[int], filter_flip: bool,
-    filter_dilation: Sequence[int], num_groups: int, unshared: bool,
-) -> Any:  # fmt: skip
+    convdim: int,
+    input: Any,
+    filters: Any,
+    input_shape: Any,
+    filter_shape: Any,
+    border_mode: Any,
+    subsample: Sequence[int],
+    filter_flip: bool,
+    filter_dilation: Sequence[int],
+    num_groups: int,
+    unshared: bool,
+) -> Any:
     T = _namespace.backend().tensor
     input, filters = T.as_tensor_variable(input), T.as_tensor_variable(filters)
-    border_mode, _ = _check(convdim, input, filters, input_shape, filter_shape, border_mode,
-                            subsample, filter_dilation, num_groups, unshared)  # fmt: skip
+    border_mode = _check(
+        convdim,
+        input,
+        filters,
+        input_shape,
+        filter_shape,
+        border_mode,
+        subsample,
+        filter_dilation,
+        num_groups,
+        unshared,
+    )
     module = native()
     if module is not None:
         conv = module.conv2d if convdim == 2 else module.conv3d
         extra = {"unshared": unshared} if convdim == 2 else {}
-        return conv(input, filters, input_shape, filter_shape, border_mode, tuple(subsample),
-                    filter_flip, tuple(filter_dilation), num_groups, **extra)  # fmt: skip
-    return _built(convdim, input, filters, input_shape, filter_shape, border_mode,
-                  subsample, filter_flip, filter_dilation, num_groups)  # fmt: skip
+        return conv(
+            input,
+            filters,
+            input_shape,
+            filter_shape,
+            border_mode,
+            tuple(subsample),
+            filter_flip,
+            tuple(filter_dilation),
+            num_groups,
+            **extra,
+        )
+    return _built(
+        convdim,
+        input,
+        filters,
+        input_shape,
+        filter_shape,
+        border_mode,
+        subsample,
+        filter_flip,
+        filter_dilation,
+        num_groups,
+    )
 
 
 def _built(
-    convdim: int, input: Any, filters: Any, input_shape: Any, filter_shape: Any,
-    border_mode: Any, subsample: Sequence[int], filter_flip: bool,
-    filter_dilation: Sequence[int], num_groups: int,
-) -> Any:  # fmt: skip
+    convdim: int,
+    input: Any,
+    filters: Any,
+    input_shape: Any,
+    filter_shape: Any,
+    border_mode: Any,
+    subsample: Sequence[int],
+    filter_flip: bool,
+    filter_dilation: Sequence[int],
+    num_groups: int,
+) -> Any:
     """The conv built from standard ops, for checked arguments (the tests call it on every
     backend, native ones included)."""
     T = _namespace.backend().tensor
     kernel = _known(filters, filter_shape)
     if filter_shape is not None:  # Theano asserts the shapes it is given; so do we
-        filters = T.specify_shape(filters, [k if k is not None else filters.shape[i]
-                                            for i, k in enumerate(kernel)])  # fmt: skip
+        filters = T.specify_shape(
+            filters, [k if k is not None else filters.shape[i] for i, k in enumerate(kernel)]
+        )
     if input_shape is not None:
         given = _known(input, input_shape)
-        input = T.specify_shape(input, [n if n is not None else input.shape[i]
-                                        for i, n in enumerate(given)])  # fmt: skip
-    out = _conv_built.conv(T, input, filters, border_mode, subsample, filter_flip,
-                           filter_dilation, num_groups, kernel[2:])  # fmt: skip
+        input = T.specify_shape(
+            input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
+        )
+    out = _conv_built.conv(
+        T,
+        input,
+        filters,
+        border_mode,
+        subsample,
+        filter_flip,
+        filter_dilation,
+        num_groups,
+        kernel[2:],
+    )
     pattern = (input.broadcastable[0], filters.broadcastable[0])
     if any(pattern):  # Theano's output is broadcastable where batch and out channels are
-        out = T.specify_shape(out, [1 if b else out.shape[i] for i, b in enumerate(pattern)]
-                              + [out.shape[i] for i in range(2, out.ndim)])  # fmt: skip
+        out = T.specify_shape(
+            out,
+            [1 if b else out.shape[i] for i, b in enumerate(pattern)]
+            + [out.shape[i] for i in range(2, out.ndim)],
+        )
     return out
 
 
@@ -162,12 +253,18 @@ def _int(value: Any) -> Optional[int]:
 
 
 def _check(
-    convdim: int, input: Any, filters: Any, input_shape: Any, filter_shape: Any,
-    border_mode: Any, subsample: Sequence[int], filter_dilation: Sequence[int],
-    num_groups: int, unshared: bool,
-) -> Tuple[Any, Tuple[Optional[int], ...]]:  # fmt: skip
-    """Theano's checks, worded as sentences; returns the border mode and the output's
-    spatial sizes where known."""
+    convdim: int,
+    input: Any,
+    filters: Any,
+    input_shape: Any,
+    filter_shape: Any,
+    border_mode: Any,
+    subsample: Sequence[int],
+    filter_dilation: Sequence[int],
+    num_groups: int,
+    unshared: bool,
+) -> Any:
+    """Theano's checks, worded as sentences; returns the border mode, lists made tuples."""
     rank = 2 + convdim
     kernel_rank = rank + convdim if unshared else rank
     if unshared and native() is None:
@@ -176,8 +273,10 @@ def _check(
             "install lacks; relucompat builds shared-filter convolutions only"
         )
     if input.ndim != rank:
-        raise TypeError(f"input must be a {rank}D tensor (batch, channels, {_axes(convdim)}); "
-                        f"got a {input.ndim}D one")  # fmt: skip
+        raise TypeError(
+            f"input must be a {rank}D tensor (batch, channels, {_axes(convdim)}); "
+            f"got a {input.ndim}D one"
+        )
     if filters.ndim != kernel_rank:
         raise TypeError(f"filters must be a {kernel_rank}D tensor; got a {filters.ndim}D one")
     for name, value in (("subsample", subsample), ("filter_dilation", filter_dilation)):
@@ -195,22 +294,23 @@ def _check(
     for name, count in (("input channels", channels), ("filters", kernel[0])):
         if count is not None and count % num_groups:
             raise ValueError(f"num_groups={num_groups} must divide the {name}; got {count}")
-    if None not in (channels, per_group) and channels != per_group * num_groups:
-        raise ValueError(f"the input has {channels} channels, but the filters expect "
-                         f"{per_group} x num_groups={num_groups}")  # fmt: skip
-    sizes = []
+    if channels is not None and per_group is not None and channels != per_group * num_groups:
+        raise ValueError(
+            f"the input has {channels} channels, but the filters expect "
+            f"{per_group} x num_groups={num_groups}"
+        )
     taps = kernel[-convdim:]
-    for axis, pad in enumerate(_conv_built.pads(border_mode, [k or 1 for k in taps], filter_dilation)):
-        size, k = image[2 + axis], taps[axis]
+    padding = _conv_built.pads(border_mode, [k or 1 for k in taps], filter_dilation)
+    for axis, (size, k, pad) in enumerate(zip(image[2:], taps, padding)):
         if size is None or k is None:
-            sizes.append(None)
             continue
         span = (k - 1) * filter_dilation[axis] + 1
-        if size + pad[0] + pad[1] < span:
-            raise ValueError(f"the filters span {span} along spatial axis {axis} (dilation "
-                             f"included), more than the input's {size} plus padding {pad}")  # fmt: skip
-        sizes.append((size + pad[0] + pad[1] - span) // subsample[axis] + 1)
-    return border_mode, tuple(sizes)
+        if size + sum(pad) < span:
+            raise ValueError(
+                f"the filters span {span} along spatial axis {axis} (dilation included), "
+                f"more than the input's {size} plus padding {pad}"
+            )
+    return border_mode
 
 
 def _border_mode(mode: Any, convdim: int) -> Any:
@@ -223,12 +323,13 @@ def _border_mode(mode: Any, convdim: int) -> Any:
         if mode < 0:
             raise ValueError(f"border_mode must be {allowed}; got the negative {mode}")
         return mode
+
     def pad(m: Any) -> bool:
         return isinstance(m, int) and not isinstance(m, bool) and m >= 0
+
     if isinstance(mode, (tuple, list)) and len(mode) == convdim:
         mode = tuple(tuple(m) if isinstance(m, list) else m for m in mode)
-        if all(pad(m) or (isinstance(m, tuple) and len(m) == 2 and all(map(pad, m)))
-               for m in mode):  # fmt: skip
+        if all(pad(m) or (isinstance(m, tuple) and len(m) == 2 and all(map(pad, m))) for m in mode):
             return mode
     raise ValueError(f"border_mode must be {allowed}; got {mode!r}")
 

@@ -26,7 +26,8 @@ def conv2d(
 ) -> Any:
     """Deprecated in Theano 1.0.5 for ``theano.tensor.nnet.conv2d``, which it warns about."""
     warnings.warn(
-        "theano.tensor.nnet.conv.conv2d is deprecated. Use theano.tensor.nnet.conv2d instead."
+        "theano.tensor.nnet.conv.conv2d is deprecated. Use theano.tensor.nnet.conv2d instead.",
+        stacklevel=2,
     )
     if border_mode not in ("valid", "full"):
         raise ValueError(f"border_mode must be 'valid' or 'full'; got {border_mode!r}")
@@ -36,12 +37,22 @@ def conv2d(
         conv = _namespace.backend_module("tensor.nnet.conv")
         with warnings.catch_warnings():  # the warning above is the one Theano gives
             warnings.simplefilter("ignore")
-            return conv.conv2d(input, filters, image_shape, filter_shape,  # type: ignore[union-attr]
-                               border_mode, subsample, **kargs)  # fmt: skip
-    border_mode, _ = abstract_conv._check(2, input, filters, image_shape, filter_shape,
-                                          border_mode, subsample, (1, 1), 1, False)  # fmt: skip
+            return conv.conv2d(  # type: ignore[union-attr]
+                input,
+                filters,
+                image_shape,
+                filter_shape,
+                border_mode,
+                subsample,
+                **kargs,
+            )
+    border_mode = abstract_conv._check(
+        2, input, filters, image_shape, filter_shape, border_mode, subsample, (1, 1), 1, False
+    )
     if input.dtype != filters.dtype:
-        raise TypeError(f"input and filters must have one dtype; got {input.dtype} and "
-                        f"{filters.dtype}")  # fmt: skip
-    return abstract_conv._built(2, input, filters, image_shape, filter_shape, border_mode,
-                                subsample, True, (1, 1), 1)  # fmt: skip
+        raise TypeError(
+            f"input and filters must have one dtype; got {input.dtype} and {filters.dtype}"
+        )
+    return abstract_conv._built(
+        2, input, filters, image_shape, filter_shape, border_mode, subsample, True, (1, 1), 1
+    )
