@@ -5,7 +5,9 @@ the filter's spatial size is known when the graph is built; else gathered with `
 the views are stacked into a ``(channels * taps, batch * output pixels)`` matrix, and one
 ``dot`` with the filters reshaped to ``(output channels, channels * taps)`` gives the output
 (one ``dot`` per group). Every op is a standard one, so gradients, R_op, every linker and
-pickling work as for any other graph. Callers check the arguments (abstract_conv._check).
+pickling work as for any other graph. JAX needs every size known when the graph is built:
+give ``input_shape`` and ``filter_shape`` (or variables with static shapes) there.
+Callers check the arguments (abstract_conv._check).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def conv(
         shape = [img.shape[0], img.shape[1]]
         shape += [img.shape[a] + lo + hi for a, (lo, hi) in zip(spatial, padding)]
         inside: Tuple[slice, ...] = (slice(None), slice(None))
-        inside += tuple(slice(lo, lo + img.shape[a]) for a, (lo, _) in zip(spatial, padding))
+        inside += tuple(_inner(lo, hi, img.shape[a]) for a, (lo, hi) in zip(spatial, padding))
         img = T.set_subtensor(T.zeros(shape, dtype=img.dtype)[inside], img)
     # Channels first, then batch: the stacked views reshape to the GEMM's matrix for free.
     x = img.dimshuffle(1, 0, *spatial)
@@ -108,6 +110,13 @@ def gather(
     # (channels, batch, n0, k0, n1, k1, ...) -> (channels, k0, k1, ..., batch, n0, n1, ...)
     order = [0] + [3 + 2 * i for i in range(dims)] + [1] + [2 + 2 * i for i in range(dims)]
     return x.dimshuffle(*order)
+
+
+def _inner(before: Any, after: Any, size: Any) -> slice:
+    """Where the input sits in its padded copy: constant bounds when the pads are known."""
+    if isinstance(before, int) and isinstance(after, int):
+        return slice(before, -after or None)
+    return slice(before, before + size)
 
 
 def _product(values: Sequence[Any]) -> Any:
