@@ -184,7 +184,7 @@ def test_conv3d_of_flat_volumes_is_conv2d(h):
     volume = nnet.conv3d(
         x.dimshuffle(0, 1, "x", 2, 3),
         w.dimshuffle(0, 1, "x", 2, 3),
-        border_mode=(0, 1, 1),
+        border_mode="half",
         subsample=(1, 2, 1),
         filter_dilation=(1, 1, 2),
     )
