@@ -28,7 +28,7 @@ GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "conv-theano-1.0.5.np
 
 # Largest |got - Theano's| / (eps * max |Theano's|) over each output array, measured over
 # every case, linker and env (native and built); a filter gradient sums up to 162 products.
-# Measured: float32 2.61 (Aesara 2.9, built), float64 3.19 (Theano, built). Bound: 8.
+# Measured: float32 2.61 (Aesara 2.9, built), float64 3.35 (Theano, built, py linker). Bound: 8.
 BOUND = {"float32": 8.0, "float64": 8.0}
 # Backends and linkers that run Theano's own C code, and so give its bits.
 BIT_FOR_BIT = {("theano", "default")}
