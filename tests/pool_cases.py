@@ -62,10 +62,15 @@ def cases() -> List[Case]:
         x4 = _ints((2, 1, 5, 7), 0, dtype)
         if dtype.startswith("int"):
             for mode in MODES:
-                found.append(Case(f"{dtype}/{mode}", dtype, "pool_2d", x4, (3, 2), False, None, (0, 0), mode))
+                found.append(
+                    Case(f"{dtype}/{mode}", dtype, "pool_2d", x4, (3, 2), False, None, (0, 0), mode)
+                )
             continue
         grid = itertools.product(
-            ((2, 2), (3, 2)), (True, False), (None, (1, 1), (2, 1), (3, 3)), ((0, 0), (1, 1), (1, 0))
+            ((2, 2), (3, 2)),
+            (True, False),
+            (None, (1, 1), (2, 1), (3, 3)),
+            ((0, 0), (1, 1), (1, 0)),
         )
         for ws, ignore_border, stride, pad in grid:
             if any(pad) and not ignore_border:
@@ -79,12 +84,40 @@ def cases() -> List[Case]:
         found.append(Case(f"{dtype}/2-d input", dtype, "pool_2d", x4[1, 0], (2, 3), False, (1, 2)))
         x5 = _ints((2, 3, 4, 5), 1, dtype)
         for mode in MODES:
-            found.append(Case(f"{dtype}/3d,ib=False,{mode}", dtype, "pool_3d", x5, (2, 2, 2), False, (1, 2, 1), (0, 0, 0), mode))
-            found.append(Case(f"{dtype}/3d,pad,{mode}", dtype, "pool_3d", x5, (2, 3, 2), True, None, (1, 1, 0), mode))
+            found.append(
+                Case(
+                    f"{dtype}/3d,ib=False,{mode}",
+                    dtype,
+                    "pool_3d",
+                    x5,
+                    (2, 2, 2),
+                    False,
+                    (1, 2, 1),
+                    (0, 0, 0),
+                    mode,
+                )
+            )
+            found.append(
+                Case(
+                    f"{dtype}/3d,pad,{mode}",
+                    dtype,
+                    "pool_3d",
+                    x5,
+                    (2, 3, 2),
+                    True,
+                    None,
+                    (1, 1, 0),
+                    mode,
+                )
+            )
         x_distinct = _tie_free((2, 1, 5, 7), 2, dtype)
         for mode in MODES:
             name = f"{dtype}/rop,{mode}"
-            found.append(Case(name, dtype, "pool_2d", x_distinct, (3, 2), True, (1, 2), (1, 1), mode, rop=True))
+            found.append(
+                Case(
+                    name, dtype, "pool_2d", x_distinct, (3, 2), True, (1, 2), (1, 1), mode, rop=True
+                )
+            )
     return found
 
 
@@ -154,7 +187,14 @@ def apply(pool: Any, case: Case, x: Any) -> Any:
     if case.function == "max_pool_2d_same_size":
         return pool.max_pool_2d_same_size(x, case.ws)
     function = getattr(pool, case.function)
-    return function(x, ws=case.ws, ignore_border=case.ignore_border, stride=case.stride, pad=case.pad, mode=case.mode)
+    return function(
+        x,
+        ws=case.ws,
+        ignore_border=case.ignore_border,
+        stride=case.stride,
+        pad=case.pad,
+        mode=case.mode,
+    )
 
 
 def rop(B: Any, y: Any, x: Any, v: Any) -> Any:

@@ -81,7 +81,9 @@ def test_the_golden_file_matches_the_cases_and_the_reference():
                 truncated = np.trunc(reference[name]).astype(case.dtype)
                 assert same_bits(want, truncated), case.id  # C's integer division
             else:
-                np.testing.assert_allclose(want, reference[name], rtol=1e-6, atol=1e-5, err_msg=case.id)
+                np.testing.assert_allclose(
+                    want, reference[name], rtol=1e-6, atol=1e-5, err_msg=case.id
+                )
 
 
 @pytest.mark.parametrize("case", pool_cases.cases(), ids=lambda case: case.id)
@@ -97,6 +99,8 @@ def test_pooling_equals_theano_1_0_5(h, case):
             np.testing.assert_allclose(value, want, rtol=4 * np.finfo(case.dtype).eps)
             continue
         want = golden()[key]
+        if native and h.linker == "py" and case.mode == "max" and any(case.pad) and name == "grad":
+            continue  # Theano's Python MaxPoolGrad shifts padded windows (its C code does not)
         if native or case.mode in ("max", "sum") or case.dtype.startswith("int"):
             assert same_bits(value, want, signed_zeros=False), f"{key}:{describe(value, want)}"
         else:
@@ -109,9 +113,14 @@ def test_max_pool_gradient_reaches_every_tie(h):
     use(h)
     case = next(c for c in pool_cases.cases() if c.id.endswith("stride=(1, 1),pad=(0, 0),max"))
     grad = computed(h, case.dtype)[f"{case.id}|grad"]
-    windows = [case.x[k][region] for k in np.ndindex(2, 1) for _, region, _ in pool_cases._regions(case)]
+    windows = [
+        case.x[k][region] for k in np.ndindex(2, 1) for _, region, _ in pool_cases._regions(case)
+    ]
     assert any((w == w.max()).sum() > 1 for w in windows)  # the data has ties
-    assert same_bits(grad, pool_cases.reference(case)["grad"].astype(case.dtype), signed_zeros=False)
+    assert same_bits(
+        grad, pool_cases.reference(case)["grad"].astype(case.dtype), signed_zeros=False
+    )
+
 
 def test_bad_arguments_are_refused_before_the_backend_sees_them(h):
     use(h)

@@ -36,7 +36,7 @@ def main() -> int:
     from theano.tensor.signal import pool
 
     arrays = {}
-    for dtype, group in pool_cases.by_dtype().items():
+    for group in pool_cases.by_dtype().values():
         skip = pool_cases.Case.theano_grad_fails.fget
         inputs, outputs, feed = pool_cases.build(pool, theano, group, skip)
         values = list(theano.function(inputs, outputs, on_unused_input="ignore")(*feed))
