@@ -41,6 +41,17 @@ class Case:
         return ["fwd", "grad", "rop"] if self.rop else ["fwd", "grad"]
 
     @property
+    def every_linker(self) -> bool:
+        """In the subset every linker runs (the whole grid runs under ``py``): each mode,
+        partial windows, padding, pool_3d, a 2-d input, the same-size max and R_op."""
+        if self.function == "pool_2d" and self.x.ndim == 4 and not self.rop:
+            padded = any(self.pad)  # ignore_border=False without padding, True with
+            return self.ws == (3, 2) and self.stride == (2, 1) and self.ignore_border == padded
+        if self.function == "pool_3d":
+            return self.mode in ("max", "average_exc_pad") and self.ignore_border
+        return self.function != "max_pool_2d_same_size" or self.ws == (3, 2)
+
+    @property
     def theano_grad_fails(self) -> bool:
         """Theano has no gradient of average_exc_pad with padding: it raises when run."""
         return self.mode == "average_exc_pad" and any(self.pad)
@@ -155,16 +166,23 @@ def eval_point(case: Case) -> np.ndarray:
     return np.random.RandomState(4).uniform(-2, 2, case.x.shape).astype(case.dtype)
 
 
-def build(pool: Any, B: Any, group: List[Case], skip_grad: Any = None) -> Tuple[list, list, list]:
+def build(
+    pool: Any, B: Any, group: List[Case], skip_grad: Any = None, static: bool = False
+) -> Tuple[list, list, list]:
     """Graphs for ``group`` (one dtype) with ``pool`` (a ``signal.pool`` module) in backend
-    ``B``: one function's worth. ``skip_grad(case)`` leaves out a case's gradient."""
+    ``B``: one function's worth. ``skip_grad(case)`` leaves out a case's gradient;
+    ``static`` gives the inputs static shapes (JAX needs them: its slices and allocs are
+    shaped at trace time)."""
     inputs: list = []
     outputs: list = []
     feed: list = []
 
     def variable(value: np.ndarray) -> Any:
-        make = {2: "matrix", 3: "tensor3", 4: "tensor4", 5: "tensor5"}[value.ndim]
-        var = getattr(B.tensor, make)(dtype=str(value.dtype))
+        if static:
+            var = B.tensor.tensor(dtype=str(value.dtype), shape=value.shape)
+        else:
+            make = {2: "matrix", 3: "tensor3", 4: "tensor4", 5: "tensor5"}[value.ndim]
+            var = getattr(B.tensor, make)(dtype=str(value.dtype))
         inputs.append(var)
         feed.append(value)
         return var

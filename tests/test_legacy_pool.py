@@ -5,6 +5,8 @@ The golden values come from Theano's own op (tools/golden_pool.py). Each dtype's
 backend runs Theano's ``Pool`` op, every value is bit for bit. Where relucompat builds the
 pooling, max and sum (forward and gradient) are bit for bit too (the inputs are small
 integers, so no sum rounds), and averages are within AVERAGE_ULPS (measured, see the notes).
+The whole grid runs under the ``py`` linker; the compiling linkers (whose first compile of
+a graph this size takes minutes) run a subset that has every mode and code path.
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ def no_grad(native: bool):  # type: ignore[no-untyped-def]
 @functools.lru_cache(maxsize=None)
 def computed(h: Harness, dtype: str) -> dict:
     native = use(h)
-    group = pool_cases.by_dtype()[dtype]
-    inputs, outputs, feed = pool_cases.build(pool, h.B, group, no_grad(native))
+    group = [c for c in pool_cases.by_dtype()[dtype] if h.linker == "py" or c.every_linker]
+    inputs, outputs, feed = pool_cases.build(
+        pool, h.B, group, no_grad(native), static=h.linker == "jax"
+    )
     values = list(h.function(inputs, outputs)(*feed))
     return {
         f"{case.id}|{name}": values.pop(0)
@@ -89,6 +93,8 @@ def test_the_golden_file_matches_the_cases_and_the_reference():
 @pytest.mark.parametrize("case", pool_cases.cases(), ids=lambda case: case.id)
 def test_pooling_equals_theano_1_0_5(h, case):
     native = use(h)
+    if not (h.linker == "py" or case.every_linker):
+        pytest.skip("the whole grid runs under the py linker, a subset under the others")
     got = computed(h, case.dtype)
     for name in pool_cases.output_names(case, no_grad(native)):
         value = got[f"{case.id}|{name}"]
@@ -111,7 +117,7 @@ def test_pooling_equals_theano_1_0_5(h, case):
 def test_max_pool_gradient_reaches_every_tie(h):
     # Theano's MaxPoolGrad: every element equal to its window's max gets the gradient.
     use(h)
-    case = next(c for c in pool_cases.cases() if c.id.endswith("stride=(1, 1),pad=(0, 0),max"))
+    case = next(c for c in pool_cases.cases() if c.every_linker and c.id.endswith("pad=(0, 0),max"))
     grad = computed(h, case.dtype)[f"{case.id}|grad"]
     windows = [
         case.x[k][region] for k in np.ndindex(2, 1) for _, region, _ in pool_cases._regions(case)
