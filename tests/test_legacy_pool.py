@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
+from typing import Callable, Optional
 
 import numpy as np
 import pool_cases
@@ -45,7 +46,7 @@ def golden() -> dict:
         return {key: data[key] for key in data.files}
 
 
-def no_grad(native: bool):  # type: ignore[no-untyped-def]
+def no_grad(native: bool) -> Optional[Callable[[pool_cases.Case], bool]]:
     # Theano's op has no gradient of average_exc_pad with padding (it raises when run).
     return pool_cases.Case.theano_grad_fails.fget if native else None
 
