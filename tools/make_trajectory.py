@@ -1,5 +1,8 @@
 """Write tests/golden/mlp-theano-1.0.5.json: examples/mlp_theano.py's loss trajectory on the
-real Theano 1.0.5, which every other backend must reproduce through relucompat.
+real Theano 1.0.5, which every other backend must reproduce through relucompat; and, for the
+examples with random streams (dropout_mlp_theano.py, dA_theano.py), their trajectories with
+p = 0 (which every backend must reproduce) and with p > 0 (whose final loss it must come
+close to: the streams' numbers differ by design).
 
     python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py
 """
@@ -22,6 +25,29 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import blobs  # noqa: E402
 
 STEPS = 20
+# Examples with random streams: golden file, script, the option that sets p, p > 0, steps.
+RANDOM = (
+    ("dropout-mlp-theano-1.0.5.json", "dropout_mlp_theano.py", "--dropout", 0.3, 200),
+    ("dA-theano-1.0.5.json", "dA_theano.py", "--corruption", 0.3, 200),
+)
+
+
+def run(script: str, data: str, *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "examples", script), data, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def write(name: str, record: dict) -> None:
+    out = os.path.join(ROOT, "tests", "golden", name)
+    with open(out, "w") as stream:
+        json.dump(record, stream, indent=1)
+        stream.write("\n")
+    print(f"wrote {os.path.relpath(out, ROOT)}")
 
 
 def main() -> int:
@@ -30,32 +56,28 @@ def main() -> int:
         version = metadata.version("Theano")
     if version != "1.0.5":
         sys.exit(f"make_trajectory.py needs Theano 1.0.5 (found {version})")
-    with tempfile.TemporaryDirectory() as tmp:
-        data = blobs.write(os.path.join(tmp, "blobs.npz"))
-        script = os.path.join(ROOT, "examples", "mlp_theano.py")
-        done = subprocess.run(
-            [sys.executable, script, data, "--steps", str(STEPS)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    losses = json.loads(done.stdout.splitlines()[-1])["losses"]
-    out = os.path.join(ROOT, "tests", "golden", "mlp-theano-1.0.5.json")
-    record = {
-        "produced_by": {
+
+    def produced_by(script: str, steps: int) -> dict:
+        return {
             "command": "python3 -m tox exec -e py38-theano -- python tools/make_trajectory.py",
             "theano": version,
             "python": platform.python_version(),
-            "script": "examples/mlp_theano.py",
+            "script": f"examples/{script}",
             "data": f"tests/blobs.py, seed {blobs.SEED}",
-            "steps": STEPS,
-        },
-        "losses": losses,
-    }
-    with open(out, "w") as stream:
-        json.dump(record, stream, indent=1)
-        stream.write("\n")
-    print(f"wrote {len(losses)} losses to {os.path.relpath(out, ROOT)}")
+            "steps": steps,
+        }
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = blobs.write(os.path.join(tmp, "blobs.npz"))
+        mlp = run("mlp_theano.py", data, "--steps", str(STEPS))
+        info = produced_by("mlp_theano.py", STEPS)
+        write("mlp-theano-1.0.5.json", {"produced_by": info, "losses": mlp["losses"]})
+        for name, script, option, p, steps in RANDOM:
+            runs = {
+                f"p={value:g}": run(script, data, option, str(value), "--steps", str(steps))
+                for value in (0.0, p)
+            }
+            write(name, {"produced_by": produced_by(script, steps), **runs})
     return 0
 
 
