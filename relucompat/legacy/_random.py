@@ -39,9 +39,14 @@ def floatx() -> str:
 
 
 def check_dtype(dtype: Any, allowed: Tuple[str, ...], method: str) -> str:
-    if dtype not in allowed:
+    """``dtype``'s name (``numpy.float32`` is ``"float32"``), if it is one of ``allowed``."""
+    try:
+        name = np.dtype(dtype).name if dtype is not None else None
+    except TypeError:
+        name = None
+    if name not in allowed:
         raise TypeError(f"{method}: dtype={dtype!r} is not one of {', '.join(allowed)}")
-    return str(dtype)
+    return str(name)
 
 
 def float_dtype(dtype: Optional[str], method: str, *params: Any) -> str:
@@ -55,7 +60,10 @@ def float_dtype(dtype: Optional[str], method: str, *params: Any) -> str:
 def check_probability(p: Any, method: str, name: str = "p") -> None:
     """A probability known when the graph is built must lie in [0, 1]."""
     if isinstance(p, (numbers.Real, np.ndarray, list, tuple)):
-        values = np.asarray(p, dtype="float64")
+        try:
+            values = np.asarray(p, dtype="float64")
+        except (TypeError, ValueError):
+            return  # holds variables of the graph
         if values.size and not (np.all(values >= 0) and np.all(values <= 1)):
             raise ValueError(f"{method}: {name}={p!r} is not a probability: it must be in [0, 1]")
 
