@@ -13,6 +13,7 @@ import inspect
 import warnings
 
 import numpy as np
+import pytest
 
 import relucompat
 
@@ -69,6 +70,8 @@ def build(h):
 
 @functools.lru_cache(maxsize=None)
 def compiled(h):
+    if h.linker == "c":
+        pytest.skip("Scan has no C code: the pure C linker compiles no scan (see below)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         inputs, outputs, sum_updates, updates = build(h)
@@ -110,3 +113,19 @@ def test_streams_inside_scan_draw_new_masks_per_step_and_per_call(h):
         assert 0.3 < a.mean() < 0.7  # p = 0.5, over 1200 draws
         assert all(not np.array_equal(a[i], a[i + 1]) for i in range(STEPS - 1)), "per step"
         assert not np.array_equal(a, b), "per call"
+
+
+def test_the_pure_c_linker_refuses_scan_as_in_theano(h):
+    """Theano's Scan op, and its successors', has no C code (the default linker runs it
+    through its own compiled loop): ``Mode(linker="c")`` refuses any scan."""
+    if h.linker != "c":
+        pytest.skip("other linkers run Scan")
+    relucompat.use(h.loaded.distribution.name)
+    import relucompat.legacy as theano
+    from relucompat.legacy import tensor as T
+
+    xs = T.matrix("xs")
+    sums, _ = theano.scan(lambda x, t: t + x, sequences=[xs], outputs_info=[T.zeros_like(xs[0])])
+    with pytest.raises(Exception) as caught:
+        h.function([xs], [sums])
+    assert type(caught.value).__name__ in ("NotImplementedError", "MethodNotDefined")

@@ -8,6 +8,7 @@ advances on every call of a compiled function, as Theano's default updates did.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Optional
 
 from relucompat.legacy import _namespace, _random
@@ -40,7 +41,7 @@ class _RandomStreams(_random.Streams):
         size = _random.check_size(size, "RandomStreams.binomial", ndim)
         T = _random.tensor()
         p = T.as_tensor_variable(p)
-        if not isinstance(n, int):
+        if not isinstance(n, numbers.Integral):
             return T.cast(self.draw("binomial", n, p, size=size), dtype)
         # A known n: count uniform draws below p, which every linker (JAX included) runs.
         shape = tuple(p.shape[i] for i in range(p.ndim)) if size is None else size
