@@ -78,11 +78,10 @@ def compiled(h):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The RandomType SharedVariables", UserWarning)
         f = h.B.function(inputs, outputs, updates=updates, mode=h.mode(), on_unused_input="ignore")
-    return (
-        f,
-        sum_updates,
-        [w for w in caught if issubclass(w.category, (DeprecationWarning, FutureWarning))],
-    )
+    # The backend's warnings about the API a Theano script uses (other deprecations, such
+    # as those of modules its compile cache imports, are not the script's concern).
+    api = ("return_updates", "`mode` argument", "default_update", "RandomStream is deprecated")
+    return f, sum_updates, [w for w in caught if any(a in str(w.message) for a in api)]
 
 
 def test_scan_has_theanos_signature():
