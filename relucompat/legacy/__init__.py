@@ -12,5 +12,8 @@ the backend's standard ops. The backend is chosen, and imported, on first use.
 """
 
 from relucompat.legacy import _namespace
+from relucompat.legacy.scan_module import scan
+
+__all__ = ["scan"]
 
 __getattr__, __dir__ = _namespace.forward(__name__, "", _namespace.at(""))
