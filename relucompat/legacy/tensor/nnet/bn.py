@@ -125,8 +125,8 @@ def batch_normalization_train(
     names = "gamma, beta" + (", running_mean and running_var" if running else "")
     reduced = _reduced(T, gamma, ndim)
     gamma, beta, *running = _params(T, [gamma, beta, *running], axes, keep, ndim, names)
-    mean = inputs.mean(axes, keepdims=True)
-    var = inputs.var(axes, keepdims=True)
+    mean = _mean(T, inputs, axes)
+    var = _mean(T, (inputs - mean) ** 2, axes)
     invstd = 1 / T.sqrt(var + _constant(T, eps, var.dtype))  # Theano: T.inv(T.sqrt(...))
     results = [(inputs - mean) * (gamma * invstd) + beta, mean, invstd]
     if running:  # as Theano's perform computes them, in numpy: in the statistics' dtype
@@ -163,6 +163,16 @@ def batch_normalization_test(
     names = "gamma, beta, mean and var"
     gamma, beta, mean, var = _params(T, [gamma, beta, mean, var], axes, keep, ndim, names)
     return (inputs - mean) * (gamma / T.sqrt(var + _constant(T, eps, var.dtype))) + beta
+
+
+def _mean(T: Any, x: Any, axes: Tuple[int, ...]) -> Any:
+    """Theano's ``mean``: the sum, divided by each reduced length in turn. (PyTensor 2.38's
+    own ``mean`` over several axes crashes its C linker.)"""
+    total = x.sum(axes, keepdims=True)
+    lengths = T.cast(x.shape, "float32" if x.dtype == "float32" else "float64")
+    for axis in axes:
+        total = total / lengths[axis]
+    return total
 
 
 def _reduced(T: Any, gamma: Any, ndim: int) -> bool:

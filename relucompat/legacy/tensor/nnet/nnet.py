@@ -68,8 +68,13 @@ def elu(x: Any, alpha: Any = 1) -> Any:
     nnet = _namespace.native_nnet()
     if nnet is not None:
         return nnet.elu(x, alpha)
-    T = _namespace.backend().tensor
-    return T.switch(x > 0, x, alpha * T.expm1(x))
+    loaded = _namespace.backend()
+    T = loaded.tensor
+    # Theano's graph; the condition is cut from the gradient, to which PyTensor's comparisons
+    # add floatX zeros (a float64 gradient for float32 x).
+    x = T.as_tensor_variable(x)
+    positive = loaded.module.gradient.disconnected_grad(x) > 0
+    return T.switch(positive, x, alpha * T.expm1(x))
 
 
 def selu(x: Any) -> Any:
