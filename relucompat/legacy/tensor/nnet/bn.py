@@ -122,7 +122,7 @@ def batch_normalization_train(
             )
         )
     running = [] if running_mean is None else [running_mean, running_var]
-    names = "gamma, beta" + (", running_mean and running_var" if running else "")
+    names = "gamma, beta, running_mean and running_var" if running else "gamma and beta"
     reduced = _reduced(T, gamma, ndim)
     gamma, beta, *running = _params(T, [gamma, beta, *running], axes, keep, ndim, names)
     mean = _mean(T, inputs, axes)

@@ -82,7 +82,14 @@ def selu(x: Any) -> Any:
     nnet = _namespace.native_nnet()
     if nnet is not None:
         return nnet.selu(x)
-    return SELU_SCALE * elu(x, SELU_ALPHA)
+    T = _namespace.backend().tensor
+    x = T.as_tensor_variable(x)
+    dtype = float_dtype(x.dtype)  # Theano keeps float32 here; PyTensor's Python floats are float64
+
+    def const(value: float) -> Any:
+        return T.constant(value, dtype=dtype)
+
+    return const(SELU_SCALE) * elu(x, const(SELU_ALPHA))
 
 
 def binary_crossentropy(output: Any, target: Any) -> Any:
