@@ -84,12 +84,8 @@ def selu(x: Any) -> Any:
         return nnet.selu(x)
     T = _namespace.backend().tensor
     x = T.as_tensor_variable(x)
-    dtype = float_dtype(x.dtype)  # Theano keeps float32 here; PyTensor's Python floats are float64
-
-    def const(value: float) -> Any:
-        return T.constant(value, dtype=dtype)
-
-    return const(SELU_SCALE) * elu(x, const(SELU_ALPHA))
+    # Theano keeps x's float dtype; PyTensor's Python floats would make it float64.
+    return T.cast(SELU_SCALE * elu(x, SELU_ALPHA), float_dtype(x.dtype))
 
 
 def binary_crossentropy(output: Any, target: Any) -> Any:
