@@ -127,4 +127,5 @@ def test_the_pure_c_linker_refuses_scan_as_in_theano(h):
     sums, _ = theano.scan(lambda x, t: t + x, sequences=[xs], outputs_info=[T.zeros_like(xs[0])])
     with pytest.raises(Exception) as caught:
         h.function([xs], [sums])
-    assert type(caught.value).__name__ in ("NotImplementedError", "MethodNotDefined")
+    # Theano 1.0.5's CLinker asks Scan for C parameters it does not have: AttributeError.
+    assert type(caught.value).__name__ in ("NotImplementedError", "AttributeError")
