@@ -5,8 +5,6 @@ backend's standard ops with Theano's shapes, dtypes and values.
 """
 
 from relucompat.legacy import _namespace
-from relucompat.legacy.tensor.nnet._nnet_conv2d import conv2d
-from relucompat.legacy.tensor.nnet.abstract_conv import conv2d_transpose, conv3d
 from relucompat.legacy.tensor.nnet.nnet import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -18,9 +16,6 @@ from relucompat.legacy.tensor.nnet.sigm import sigmoid, softplus
 __all__ = [
     "binary_crossentropy",
     "categorical_crossentropy",
-    "conv2d",
-    "conv2d_transpose",
-    "conv3d",
     "relu",
     "sigmoid",
     "softmax",
