@@ -7,7 +7,6 @@ import os
 from typing import Callable, List, NamedTuple
 
 import blobs
-import glyphs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,7 +38,4 @@ def _example(name: str, data: Callable[[str], str], doc: str, options: List[str]
 
 EXAMPLES = {
     "mlp": _example("mlp", blobs.write, f"tests/blobs.py, seed {blobs.SEED}", ["--steps", "20"]),
-    "lenet": _example(
-        "lenet", glyphs.write, f"tests/glyphs.py, seed {glyphs.SEED}", ["--steps", "30"]
-    ),
 }
