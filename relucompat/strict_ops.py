@@ -173,6 +173,17 @@ def _op_class(base: Any) -> Any:
                 state.update(_lop_op_cache={}, _rop_op_cache=None)
             return _rebuild_op, (base.__module__.split(".")[0], state)
 
+        if caches_closures:
+            # The derivative ops PyTensor builds from this one are plain OpFromGraphs, and
+            # a second derivative fills their caches with closures too: made of this class,
+            # they pickle as it does (one graph's gradient pickles after another's second
+            # derivative was taken).
+            def _build_and_cache_lop_op(self, *args: Any) -> Any:
+                return _adopt(super()._build_and_cache_lop_op(*args), base, StrictOpFromGraph)
+
+            def _build_and_cache_rop_op(self, *args: Any) -> Any:
+                return _adopt(super()._build_and_cache_rop_op(*args), base, StrictOpFromGraph)
+
         if not caches_closures:
             # The gradient of one output of a derivative op (d relu/dx, not d relu/dalpha)
             # leaves the other's disconnected, and these OpFromGraphs pass that on as an
@@ -194,6 +205,16 @@ def _op_class(base: Any) -> Any:
                 ]
 
     return StrictOpFromGraph
+
+
+def _adopt(built: Any, base: type, own: type) -> Any:
+    """Make the derivative op that ``built`` (an op or a wrapper closing over one) holds
+    an instance of ``own``, so that it pickles without its derivative caches."""
+    cells = [c.cell_contents for c in getattr(built, "__closure__", None) or ()]
+    for candidate in [built, *cells]:
+        if type(candidate) is base:
+            candidate.__class__ = own
+    return built
 
 
 def _disconnected(var: Any) -> bool:
