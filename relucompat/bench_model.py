@@ -135,7 +135,8 @@ def _step(
 ) -> Tuple[Any, list]:
     inputs, cost, params, data = model.build(backend, relu, batch, dtype)
     grads = backend.module.grad(cost, params)
-    updates = [(p, p - LEARNING_RATE * g) for p, g in zip(params, grads)]
+    rate = backend.tensor.constant(LEARNING_RATE, dtype=dtype)  # a Python float upcasts float32
+    updates = [(p, p - rate * g) for p, g in zip(params, grads)]
     return backend.module.function(inputs, cost, updates=updates, mode=mode), data
 
 

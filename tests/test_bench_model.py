@@ -21,6 +21,7 @@ def test_a_training_step_per_candidate(model, tmp_path):
         pytest.skip("this env promises no backend")
     path = tmp_path / "model.json"
     command = ["bench", "--model", model, "--batch", "3", "--repeat", "1", "--json", str(path)]
+    command += ["--dtype", "float32"]  # as Theano-era programs ran, and a Python float upcasts
     for name in ("x*(x>0)", "relucompat theano", "relucompat strict"):  # CI time: 3 of 7
         command += ["--candidate", name]
     done = subprocess.run(
@@ -29,6 +30,7 @@ def test_a_training_step_per_candidate(model, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     record = json.loads(path.read_text())
     assert record["schema"] == bench_model.SCHEMA and record["model"] == model
+    assert record["dtype"] == "float32"
     (row,) = record["batches"]
     assert row["batch"] == 3
     names = [c["name"] for c in row["candidates"]]
