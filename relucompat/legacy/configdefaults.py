@@ -7,7 +7,14 @@ where Theano computed it at import), and what Theano accepted: a tuple of values
 ``python tools/make_configdefaults.py`` in py38-theano; do not edit.
 """
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Tuple
+
+__all__ = ["FLAGS"]
+
+
+def __dir__() -> List[str]:
+    return __all__
+
 
 FLAGS: Dict[str, Tuple[Any, Any]] = {
     "floatX": ("float64", ("float64", "float32", "float16")),

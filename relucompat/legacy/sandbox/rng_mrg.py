@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 from relucompat.legacy import _namespace, _random
 
+__all__ = ["MRG_RandomStreams"]  # noqa: F822 (the backend's own or ours: __getattr__ below)
+
 M1 = 2147483647
 M2 = 2147462579
 

@@ -14,6 +14,13 @@ from typing import Any
 
 from relucompat.legacy import _namespace
 
+__all__ = ["scan"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 # The backend's warnings about Theano's own scan API, by the start of their message.
 _THEANO_API = (
     "Scan return signature will change",

@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 from relucompat.legacy import _namespace, _random
 
+__all__ = ["RandomStreams"]  # noqa: F822 (the backend's own or ours: __getattr__ below)
+
 
 def _native() -> Optional[Any]:
     return _random.backend_attr("tensor.shared_randomstreams", "RandomStreams")
