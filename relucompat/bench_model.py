@@ -16,13 +16,7 @@ from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple
 from relucompat.bench import CANDIDATES, Candidate, compile_mode, finished, provenance
 from relucompat.lineage import Loaded
 
-__all__ = [
-    "MODELS",
-    "SCHEMA",
-    "check_options",
-    "render_text",
-    "run",
-]
+__all__ = ["MODELS", "SCHEMA", "check_options", "render_text", "run"]
 
 
 def __dir__() -> list[str]:

@@ -16,15 +16,7 @@ from relucompat import __version__, discovery, oracle
 from relucompat.lineage import Backend, Loaded, registry
 from relucompat.route import explain
 
-__all__ = [
-    "NO_BACKEND",
-    "OK",
-    "SCHEMA",
-    "SELF_CHECK_FAILED",
-    "edges",
-    "render_text",
-    "report",
-]
+__all__ = ["NO_BACKEND", "OK", "SCHEMA", "SELF_CHECK_FAILED", "edges", "render_text", "report"]
 
 
 def __dir__() -> list[str]:

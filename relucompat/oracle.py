@@ -11,13 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "strict_forward",
-    "strict_grad_alpha",
-    "strict_grad_x",
-    "theano_forward",
-    "theano_grad",
-]
+__all__ = ["strict_forward", "strict_grad_alpha", "strict_grad_x", "theano_forward", "theano_grad"]
 
 
 def __dir__() -> list[str]:
