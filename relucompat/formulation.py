@@ -15,6 +15,12 @@ from relucompat import strict_ops
 from relucompat.arguments import Arguments
 from relucompat.lineage import Loaded
 
+__all__ = ["FORMULATIONS", "masked_switch"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 class Formulation(NamedTuple):
     name: str
