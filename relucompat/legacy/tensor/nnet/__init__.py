@@ -5,21 +5,42 @@ backend's standard ops with Theano's shapes, dtypes and values.
 """
 
 from relucompat.legacy import _namespace
+from relucompat.legacy.tensor.nnet.bn import batch_normalization
 from relucompat.legacy.tensor.nnet.nnet import (
     binary_crossentropy,
     categorical_crossentropy,
+    crossentropy_categorical_1hot,
+    elu,
+    logsoftmax,
     relu,
+    selu,
+    sigmoid_binary_crossentropy,
     softmax,
+    softsign,
 )
-from relucompat.legacy.tensor.nnet.sigm import sigmoid, softplus
+from relucompat.legacy.tensor.nnet.sigm import (
+    hard_sigmoid,
+    sigmoid,
+    softplus,
+    ultra_fast_sigmoid,
+)
 
 __all__ = [
+    "batch_normalization",
     "binary_crossentropy",
     "categorical_crossentropy",
+    "crossentropy_categorical_1hot",
+    "elu",
+    "hard_sigmoid",
+    "logsoftmax",
     "relu",
+    "selu",
     "sigmoid",
+    "sigmoid_binary_crossentropy",
     "softmax",
     "softplus",
+    "softsign",
+    "ultra_fast_sigmoid",
 ]
 
 
