@@ -5,6 +5,8 @@ backend's standard ops with Theano's shapes, dtypes and values.
 """
 
 from relucompat.legacy import _namespace
+from relucompat.legacy.tensor.nnet._nnet_conv2d import conv2d
+from relucompat.legacy.tensor.nnet.abstract_conv import conv2d_transpose, conv3d
 from relucompat.legacy.tensor.nnet.bn import batch_normalization
 from relucompat.legacy.tensor.nnet.nnet import (
     binary_crossentropy,
@@ -29,6 +31,9 @@ __all__ = [
     "batch_normalization",
     "binary_crossentropy",
     "categorical_crossentropy",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
     "crossentropy_categorical_1hot",
     "elu",
     "hard_sigmoid",
