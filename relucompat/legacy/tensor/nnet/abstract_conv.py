@@ -216,16 +216,10 @@ def _built(
         input = T.specify_shape(
             input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
         )
+    taps = [k if k is not None else filters.shape[2 + i] for i, k in enumerate(kernel[2:])]
+    padding = _conv_built.pads(border_mode, taps, filter_dilation)
     out = _conv_built.conv(
-        T,
-        input,
-        filters,
-        border_mode,
-        subsample,
-        filter_flip,
-        filter_dilation,
-        num_groups,
-        kernel[2:],
+        T, input, filters, padding, subsample, filter_flip, filter_dilation, num_groups
     )
     pattern = (input.broadcastable[0], filters.broadcastable[0])
     if any(pattern):  # Theano's output is broadcastable where batch and out channels are

@@ -2,12 +2,13 @@
 
 Theano 1.0.5's arguments, warnings, shapes and values. Where the backend still has Theano's
 ``Pool`` op (Theano, Theano-PyMC, Aesara, PyTensor 2.8) and it compiles, that op does the
-work. Elsewhere the pooling is built from standard ops: pad (``set_subtensor`` into an
-``alloc`` of -inf for max, 0 for sums), take one strided slice per position in the window,
-and combine the slices: ``max`` over them stacked, or ``+`` in Theano's order then a division
-by the window's size. So gradients, R_op, every linker and pickling work as for any graph.
-The gradient of max pooling gives the upstream gradient to every element equal to its
-window's max, ties included, summed over overlapping windows, as Theano's ``MaxPoolGrad``.
+work. Elsewhere the pooling is built from standard ops: every window is read in one gather
+(``relucompat.legacy._windows``; taps in the padding or past the border read the lowest
+value for max, 0 for sums), then reduced over its taps: ``max``, or a sum in Theano's order
+(row-major in the window) divided by the window's size. So gradients, R_op, every linker and
+pickling work as for any graph. The gradient of max pooling gives the upstream gradient to
+every element equal to its window's max, ties included, summed over overlapping windows, as
+Theano's ``MaxPoolGrad``.
 
 One difference: Theano has no gradient of ``average_exc_pad`` with nonzero ``pad`` (it raises
 when run); the built pooling has it.
@@ -16,15 +17,13 @@ when run); the built pooling has it.
 from __future__ import annotations
 
 import functools
-import itertools
-import operator
 import warnings
 from types import ModuleType
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
 
-from relucompat.legacy import _namespace
+from relucompat.legacy import _namespace, _windows
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
@@ -80,12 +79,12 @@ def max_pool_2d_same_size(input: Any, patch_size: Any) -> Any:
     if native is not None:
         return native.max_pool_2d_same_size(x, size)
     T = _namespace.backend().tensor
-    out, base, where = _windows(x, size, True, size, (0, 0), "max")
-    kept = T.zeros_like(x)
-    for index in where:
-        window = base[index]
-        kept = T.inc_subtensor(kept[index], T.switch(T.eq(window, out), out, 0))
-    return kept
+    taps, maxes, rows = _taps(x, size, True, size, (0, 0), "max")
+    kept = T.switch(T.eq(taps, maxes), maxes, 0).reshape((rows.shape[0], -1))
+    image = x.shape[x.ndim - 2 :]
+    pixels = T.zeros((image[0] * image[1] + 1, kept.shape[1]), dtype=x.dtype)
+    pixels = T.inc_subtensor(pixels[rows], kept)[:-1]  # the windows do not overlap
+    return pixels.T.reshape(x.shape)
 
 
 def _renamed(
@@ -169,10 +168,9 @@ def _pool(
         if not _is_sequence(value):
             raise TypeError(
                 f"{name} over {_namespace.backend().label} needs {arg} as {nd} Python ints"
-                " (it builds one slice per window position); got a symbolic value."
+                " (they shape the graph it builds); got a symbolic value."
             )
-    out, _, _ = _windows(x, ws, ignore_border, stride, pad, mode)
-    return out
+    return _pooled(x, ws, ignore_border, stride, pad, mode)
 
 
 def _tensor(input: Any, name: str, nd: int) -> Any:
@@ -223,64 +221,65 @@ def _native_pool(package: str) -> Optional[ModuleType]:
     return module if works else None
 
 
-def _windows(
+def _taps(
     x: Any,
-    ws: Sequence[int],
+    ws: Sequence[Any],
     ignore_border: bool,
-    stride: Sequence[int],
-    pad: Sequence[int],
+    stride: Sequence[Any],
+    pad: Sequence[Any],
     mode: str,
-) -> Tuple[Any, Any, List[tuple]]:
-    """Pooled ``x``, and the padded ``x`` with the index of each window position in it."""
+) -> Tuple[Any, Any, Any]:
+    """``(taps, pooled, rows)``: every window's taps, ``(taps, positions, images)``; their
+    max or sum, ``(1, positions, images)``; and the gathered pixel of each tap."""
     T = _namespace.backend().tensor
     nd = len(ws)
-    lead = x.ndim - nd
-    sizes = [x.shape[lead + i] for i in range(nd)]
+    sizes = [x.shape[x.ndim - nd + i] for i in range(nd)]
     counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
-    base = x
-    if not (ignore_border and not any(pad)):  # windows may reach past the image
-        if mode != "max":
-            fill: Any = 0
-        elif x.dtype.startswith(("int", "uint")):
-            fill = np.iinfo(x.dtype).min
-        else:
-            fill = -np.inf
-        extent = [
-            T.maximum(v + 2 * p, (n - 1) * s + w)
-            for v, w, s, p, n in zip(sizes, ws, stride, pad, counts)
-        ]
-        base = T.alloc(np.asarray(fill, dtype=x.dtype), *[x.shape[i] for i in range(lead)], *extent)
-        inside = tuple(slice(p, p + v) for p, v in zip(pad, sizes))
-        base = T.set_subtensor(base[(slice(None),) * lead + inside], x)
-    where = [
-        (slice(None),) * lead
-        + tuple(slice(o, o + (n - 1) * s + 1, s) for o, s, n in zip(offset, stride, counts))
-        for offset in itertools.product(*(range(w) for w in ws))
-    ]
-    windows = [base[index] for index in where]  # in Theano's order: row-major in the window
+    rows = _windows.index(T, sizes, ws, counts, stride, [1] * nd, pad)
+    if mode != "max":
+        fill: Any = 0
+    elif x.dtype.startswith(("int", "uint")):
+        fill = np.iinfo(x.dtype).min
+    else:
+        fill = -np.inf
+    taps = _windows.gather(T, x, nd, rows, fill)
+    taps = taps.reshape((_windows.product(ws), _windows.product(counts), taps.shape[1]))
     if mode == "max":  # a reduction, whose gradient reaches every tie (not maximum's)
-        return T.max(T.stack(windows, axis=-1), axis=-1), base, where
-    total = functools.reduce(operator.add, windows)
-    if mode == "sum":
-        return total, base, where
-    if mode == "average_inc_pad" and ignore_border:
-        size: Any = np.asarray(int(np.prod(ws)), dtype=x.dtype)
-    else:  # the elements of the image (not of the padding) in each window
-        size = 1
-        for i, (v, w, s, p, n) in enumerate(zip(sizes, ws, stride, pad, counts)):
-            start = T.arange(n) * s
-            length = T.minimum(start + w, p + v) - T.maximum(start, p)
-            size = size * length.dimshuffle(*["x" if j != i else 0 for j in range(nd)])
-        size = T.cast(size, x.dtype)
-    if x.dtype.startswith(("int", "uint")):  # Theano's C divides ints truncating
-        return T.cast(T.sgn(total) * (abs(total) // size), x.dtype), base, where
-    return total / size, base, where
+        return taps, T.max(taps, axis=0, keepdims=True), rows
+    # Theano's C adds the taps one by one in the output's dtype: so does a sum over axis 0.
+    return taps, T.sum(taps, axis=0, keepdims=True, dtype=x.dtype, acc_dtype=x.dtype), rows
 
 
-def _out_len(T: Any, v: Any, w: int, s: int, p: int, ignore_border: bool) -> Any:
+def _pooled(
+    x: Any, ws: Sequence[Any], ignore_border: bool, stride: Sequence[Any], pad: Any, mode: str
+) -> Any:
+    """The built pooling; ``ws``, ``stride`` and ``pad`` may be symbolic scalars."""
+    T = _namespace.backend().tensor
+    nd = len(ws)
+    taps, pooled, rows = _taps(x, ws, ignore_border, stride, pad, mode)
+    pooled = pooled[0]  # (positions, images)
+    if mode.startswith("average"):
+        if mode == "average_inc_pad" and ignore_border:
+            size: Any = T.cast(_windows.product(ws), x.dtype)
+        else:  # the taps in the image (not in the padding, nor past the border)
+            inside = T.neq(rows, _windows.product([x.shape[x.ndim - nd + i] for i in range(nd)]))
+            size = T.cast(inside.reshape((taps.shape[0], taps.shape[1])).sum(axis=0), x.dtype)
+            size = size.dimshuffle(0, "x")
+        if x.dtype.startswith(("int", "uint")):  # Theano's C divides ints truncating
+            pooled = T.cast(T.sgn(pooled) * (abs(pooled) // size), x.dtype)
+        else:
+            pooled = pooled / size
+    sizes = [x.shape[x.ndim - nd + i] for i in range(nd)]
+    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
+    lead = [x.shape[i] for i in range(x.ndim - nd)]
+    return pooled.T.reshape((*lead, *counts))
+
+
+def _out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
     """Theano's ``Pool.out_shape`` in one dimension: windows along an image of length v."""
     if ignore_border:
         return T.maximum((v + 2 * p - w) // s + 1, 0)
-    if s >= w:
-        return (v - 1) // s + 1
-    return T.maximum(0, (v - 1 - w + s) // s) + 1
+    partial = T.maximum(0, (v - 1 - w + s) // s) + 1
+    if isinstance(s, int) and isinstance(w, int):
+        return (v - 1) // s + 1 if s >= w else partial
+    return T.switch(T.ge(s, w), (v - 1) // s + 1, partial)
