@@ -12,6 +12,12 @@ from typing import Any, NamedTuple, Optional
 from relucompat.discovery import backend_of
 from relucompat.lineage import Backend
 
+__all__ = ["Arguments", "read"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 class Arguments(NamedTuple):
     """The facts of one call's arguments, read once (:func:`read`)."""

@@ -21,6 +21,25 @@ from relucompat import __version__, doctor, oracle
 from relucompat.lineage import Loaded
 from relucompat.route import explain, relu
 
+__all__ = [
+    "CANDIDATES",
+    "MEASUREMENTS",
+    "SCHEMA",
+    "Candidate",
+    "compile_mode",
+    "contract_mark",
+    "finished",
+    "plot",
+    "provenance",
+    "render_text",
+    "run",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 SCHEMA = "relucompat.bench/1"
 MEASUREMENTS = ("forward", "grad", "grad_upstream")
 
@@ -59,7 +78,7 @@ def run(
     rng = np.random.RandomState(0)
     z = rng.standard_normal((size, size)).astype(dtype)
     w = rng.standard_normal((size, size)).astype(dtype)
-    mode = _mode(backend, linker)
+    mode = compile_mode(backend, linker)
     say = progress or (lambda _: None)
 
     references = {
@@ -245,23 +264,25 @@ def contract_mark(candidate: Dict[str, Any]) -> str:
 
 
 def _median(call: Callable[[], Any], repeat: int) -> float:
-    _finished(call())  # warm caches and allocators
+    finished(call())  # warm caches and allocators
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        _finished(call())
+        finished(call())
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
-def _finished(result: Any) -> None:
-    # The JAX linker returns as soon as the work is dispatched; time the work itself.
+def finished(result: Any) -> None:
+    """Wait until ``result`` is computed: the JAX linker returns as soon as the work is
+    dispatched, and a measurement times the work itself."""
     for value in result if isinstance(result, (list, tuple)) else [result]:
         if hasattr(value, "block_until_ready"):
             value.block_until_ready()
 
 
-def _mode(backend: Loaded, linker: Optional[str]) -> Any:
+def compile_mode(backend: Loaded, linker: Optional[str]) -> Any:
+    """The backend's ``Mode`` with ``linker`` and the usual optimizer; None for its default."""
     if linker is None:
         return None
     import importlib

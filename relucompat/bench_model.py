@@ -15,8 +15,15 @@ import statistics
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from relucompat.bench import CANDIDATES, Candidate, _finished, _mode, provenance
+from relucompat.bench import CANDIDATES, Candidate, compile_mode, finished, provenance
 from relucompat.lineage import Loaded
+
+__all__ = ["MODELS", "SCHEMA", "check_options", "render_text", "run"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 SCHEMA = "relucompat.bench-model/1"
 LEARNING_RATE = 0.01
@@ -110,7 +117,7 @@ def run(
 
     check_options(batches, candidates)
     chosen = MODELS[model]
-    mode = _mode(backend, linker)
+    mode = compile_mode(backend, linker)
     say = progress or (lambda _: None)
     rows = []
     for batch in batches or chosen.batches:
@@ -186,12 +193,12 @@ def _time_step(
     for _ in range(2):  # the first may compile C; the second finds it cached, as users do
         started = time.perf_counter()
         function, data = _step(backend, model, _activation(backend, candidate), batch, dtype, mode)
-        _finished(function(*data))  # JIT linkers compile on the first call
+        finished(function(*data))  # JIT linkers compile on the first call
         compiles.append(time.perf_counter() - started)
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        _finished(function(*data))
+        finished(function(*data))
         times.append(time.perf_counter() - started)
     return {
         "name": candidate.name,
@@ -207,13 +214,13 @@ def _peak_step_bytes(
     writing 5 to /proc/self/clear_refs resets the peak)."""
     theano_route = next(c for c in CANDIDATES if c.name == "relucompat theano")
     function, data = _step(backend, model, _activation(backend, theano_route), batch, dtype, mode)
-    _finished(function(*data))
+    finished(function(*data))
     try:
         with open("/proc/self/clear_refs", "w") as stream:
             stream.write("5")
         before = _status_kib("VmRSS")
         for _ in range(3):
-            _finished(function(*data))
+            finished(function(*data))
         return (_status_kib("VmHWM") - before) * 1024
     except OSError:
         return None

@@ -12,6 +12,12 @@ from typing import Any, List, Optional
 
 from relucompat import __version__
 
+__all__ = ["main"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(

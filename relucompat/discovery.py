@@ -18,6 +18,23 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 from relucompat._warnings import warn
 from relucompat.lineage import Backend, Installed, Loaded, registry
 
+__all__ = [
+    "BackendInfo",
+    "BackendSkippedWarning",
+    "backend_for",
+    "backend_of",
+    "backends",
+    "default",
+    "load",
+    "one_line",
+    "use",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 ENV_VAR = "RELUCOMPAT_BACKEND"
 
 

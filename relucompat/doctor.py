@@ -16,6 +16,13 @@ from relucompat import __version__, discovery, oracle
 from relucompat.lineage import Backend, Loaded, registry
 from relucompat.route import explain
 
+__all__ = ["NO_BACKEND", "OK", "SCHEMA", "SELF_CHECK_FAILED", "edges", "render_text", "report"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 SCHEMA = "relucompat.doctor/1"
 NO_BACKEND, SELF_CHECK_FAILED, OK = 2, 1, 0
 

@@ -15,6 +15,12 @@ from relucompat import strict_ops
 from relucompat.arguments import Arguments
 from relucompat.lineage import Loaded
 
+__all__ = ["FORMULATIONS", "masked_switch"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 class Formulation(NamedTuple):
     name: str
@@ -31,14 +37,48 @@ def native(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:
 
 
 def abs_average(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:
-    """Theano 1.0.5's ``nnet.relu``, op for op, so that the results match bit for bit."""
+    """Theano 1.0.5's ``nnet.relu``, op for op, so that the results match bit for bit.
+
+    Integers with ``alpha == 0`` get the same wrapped sum from other ops (``_wrapping_sum``).
+    """
     if facts.alpha_is_zero:
-        return 0.5 * (x + abs(x))
+        return 0.5 * _wrapping_sum(backend, x)
     # Same constants as Theano, in the same order: they set the dtype and the rounding.
     alpha = backend.tensor.as_tensor_variable(alpha)
     f1 = 0.5 * (1 + alpha)
     f2 = 0.5 * (1 - alpha)
     return f1 * x + f2 * abs(x)
+
+
+def _wrapping_sum(backend: Loaded, x: Any) -> Any:
+    """``x + abs(x)`` as Theano's C computed it, in ``x``'s dtype, on every linker.
+
+    For integers that sum wraps, and the graph ``x + abs(x)`` leaves the wrap to the linker,
+    where they differ: numba (PyTensor 2.38 and 3.0) adds 8- to 32-bit integers in int64
+    inside a fused op, so int8 ``relu(100)`` gave 100, not -28; PyTensor 3.3's py linker
+    adds Python ints and raises OverflowError storing uint8 508 in uint8. So an integer sum
+    is built from the bits the wrap keeps, with every value in the graph inside ``x``'s
+    range: there is nothing for a linker to widen or overflow.
+    """
+    if x.dtype[0] not in "iu":
+        return x + abs(x)
+    import numpy as np
+
+    T = backend.tensor
+    info = np.iinfo(x.dtype)
+
+    def const(value: int) -> Any:
+        return T.constant(value, dtype=x.dtype)
+
+    if info.min == 0:  # abs is the identity, and 2 * x drops the top bit
+        low = x & const(info.max >> 1)
+        return low + low
+    # x <= 0 sums to 0 (abs(min) is min, and min + min wraps to 0). x > 0 sums to 2 * x,
+    # whose bit bits-2 becomes the sign: half the sum is x's lower bits, minus top if set.
+    top = 1 << (info.bits - 2)
+    low = x & const(top - 1)
+    half = T.switch(T.ge(x, const(top)), low - const(top), low)
+    return T.switch(T.gt(x, const(0)), half + half, const(0))
 
 
 def masked_switch(backend: Loaded, x: Any, alpha: Any, facts: Arguments) -> Any:

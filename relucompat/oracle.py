@@ -11,6 +11,12 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["strict_forward", "strict_grad_alpha", "strict_grad_x", "theano_forward", "theano_grad"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def theano_forward(x: np.ndarray) -> np.ndarray:
     """Theano 1.0.5's ``0.5*(x+abs(x))`` as its C code computed it: the sum in x's dtype

@@ -9,6 +9,12 @@ from relucompat.formulation import FORMULATIONS
 from relucompat.lineage import Loaded
 from relucompat.semantics import resolve as resolve_semantics
 
+__all__ = ["Route", "explain", "relu"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 class Route(NamedTuple):
     """The way ``relu`` builds its graph for one backend, semantics and input kind."""

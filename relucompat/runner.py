@@ -16,6 +16,12 @@ import runpy
 import sys
 from typing import Any, Optional, Sequence
 
+__all__ = ["prepare", "run"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def decide(backend_name: Optional[str]) -> Any:
     """The backend ``import theano`` means in this run, and a line saying why."""

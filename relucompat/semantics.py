@@ -9,6 +9,13 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+__all__ = ["SEMANTICS", "resolve"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 SEMANTICS = ("theano", "strict")
 DEFAULT = "theano"
 ENV_VAR = "RELUCOMPAT_SEMANTICS"

@@ -15,6 +15,13 @@ from typing import Any, Callable, Dict, List, Tuple
 from relucompat.discovery import backend_of, load
 from relucompat.lineage import Loaded, registry
 
+__all__ = ["leaky_op", "relu_op"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 # Built once per backend and input types, and shared by every graph that uses them.
 _ops: Dict[Tuple[Any, ...], Any] = {}
 _ops_lock = threading.Lock()

@@ -40,9 +40,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     # A test may call relucompat.use(); do not let it leak into the next one.
-    import relucompat.discovery
+    import relucompat
 
-    monkeypatch.setattr(relucompat.discovery, "_chosen", None)
+    relucompat.use(None)
     monkeypatch.delenv("RELUCOMPAT_BACKEND", raising=False)
     monkeypatch.delenv("RELUCOMPAT_SEMANTICS", raising=False)
 

@@ -275,6 +275,19 @@ def test_strict_integers_keep_their_dtype(h, dtype):
     check(leaky, oracle.strict_forward(x, 0.3), f"relu({dtype}, 0.3)")
 
 
+@pytest.mark.parametrize("dtype", INTS)
+def test_theano_integers_wrap_as_theano_did(h, dtype):
+    # Theano's C summed x + abs(x) in x's dtype: int8 100 gives -28. Where relucompat builds
+    # the graph, every linker must wrap so (test_golden.py runs only the default one): numba
+    # in PyTensor 2.38 and 3.0 summed 8- to 32-bit integers in int64, and PyTensor 3.3's py
+    # linker raised OverflowError on uint8.
+    route = relucompat.explain(h.var(dtype), semantics="theano")
+    if route.formulation == "native" and h.linker == "py":
+        pytest.skip("Theano's own relu, under the py linker, sums integers as Python ints: no wrap")
+    plain, _ = integers(h, "theano")[dtype]
+    check(plain, oracle.theano_forward(int_edges(dtype)), f"relu({dtype})")
+
+
 def test_strict_uint8_is_not_int16(h):
     # A naive switch(x <= 0, 0, x) promotes uint8 to int16 through the int8 constant.
     y = relucompat.relu(h.var("uint8"), semantics="strict")

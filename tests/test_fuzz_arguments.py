@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import relucompat
-from relucompat.discovery import backend_of
 
 DOCUMENTED = (TypeError, ValueError, ImportError)
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -81,6 +80,6 @@ def test_only_a_graph_or_a_documented_error(semantics, env_semantics, env_backen
         except DOCUMENTED as exc:
             assert str(exc), f"{type(exc).__name__} without a message"
             return
-    assert backend_of(y) is not None
+    assert type(y).__module__.split(".")[0] in ("theano", "aesara", "pytensor"), type(y)
     if expected() == {}:
         raise AssertionError("a graph without a backend")

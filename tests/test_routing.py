@@ -90,12 +90,11 @@ def test_each_variable_routes_to_its_own_backend_in_one_process():
     seen = run(
         f"""
         import json, importlib, relucompat
-        from relucompat.discovery import backend_of
         found = {{}}
         for name in {names!r}:
             tensor = importlib.import_module(name + ".tensor")
             x = tensor.vector()
-            found[name] = [backend_of(relucompat.relu(x, semantics=s)).import_name
+            found[name] = [type(relucompat.relu(x, semantics=s)).__module__.split(".")[0]
                            for s in ("theano", "strict")]
             found[name].append(relucompat.explain(x).import_name)
         print(json.dumps(found))

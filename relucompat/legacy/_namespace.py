@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import pkgutil
 import sys
 import warnings
 from types import ModuleType
@@ -99,7 +100,8 @@ def forward(
     module_name: str, where: str, sources: Callable[[], List[ModuleType]]
 ) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
     """``__getattr__`` and ``__dir__`` for the legacy module ``module_name`` (Theano path
-    ``where``): a legacy submodule first, then the first of ``sources()`` that has the name."""
+    ``where``): a legacy submodule first, then the first of ``sources()`` that has the name.
+    ``dir()`` lists the module's ``__all__``, its submodules and the names of ``sources()``."""
 
     def __getattr__(name: str) -> Any:
         if name.startswith("__"):
@@ -113,7 +115,11 @@ def forward(
         raise AttributeError(missing(f"{where}.{name}".lstrip(".")))
 
     def __dir__() -> List[str]:
-        names = set(vars(sys.modules[module_name]))
+        here = sys.modules[module_name]
+        # What relucompat defines here (its __all__, not its helpers), and the submodules.
+        names = set(here.__all__ if hasattr(here, "__all__") else vars(here))
+        if hasattr(here, "__path__"):
+            names.update(info.name for info in pkgutil.iter_modules(here.__path__))
         for module in sources():
             names.update(dir(module))
         return sorted(name for name in names if not name.startswith("_"))

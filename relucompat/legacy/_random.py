@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import warnings
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import numpy as np
 
@@ -218,7 +218,21 @@ def require_keywords(method: str, kwargs: dict) -> None:
         raise TypeError(f"{method}() got unexpected keyword arguments {sorted(kwargs)}")
 
 
-def backend_attr(path: str, name: str) -> Optional[Any]:
-    """``name`` from the backend's module at ``path``, or None where it has neither."""
-    module = _namespace.backend_module(path)
-    return getattr(module, name, None) if module is not None else None
+def streams_module(
+    module_name: str, where: str, built: type, *native_names: str
+) -> Tuple[Callable[[str], Any], Callable[[], List[str]]]:
+    """``__getattr__`` and ``__dir__`` for the legacy module of Theano path ``where``: its
+    class ``native_names[0]`` is the backend's own where its module at ``where`` has one of
+    ``native_names``, else ``built``; every other name is the backend's (``forward``)."""
+    name = native_names[0]
+    built.__name__ = built.__qualname__ = name  # Theano's name, in reprs and pickles
+    forward, names = _namespace.forward(module_name, where, _namespace.at(where))
+
+    def __getattr__(attr: str) -> Any:
+        if attr != name:
+            return forward(attr)
+        module = _namespace.backend_module(where)
+        own = [getattr(module, n) for n in native_names if hasattr(module, n)]
+        return own[0] if own else built
+
+    return __getattr__, names

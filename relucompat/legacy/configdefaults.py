@@ -3,226 +3,33 @@
 ``FLAGS[name]`` is ``(default, accepted)``: the default as Theano's flags spell it (None
 where Theano computed it at import), and what Theano accepted: a tuple of values, a type
 (``bool`` for Theano's ``True/true/1/False/false/0``), or None where its own filter decided
-(``mode``, ``device``, paths...: see configparser.py). Written by
-``python tools/make_configdefaults.py`` in py38-theano; do not edit.
+(``mode``, ``device``, paths...: see configparser.py). Read from configdefaults.json, which
+``python tools/make_configdefaults.py`` writes in py38-theano; do not edit it.
 """
 
-from typing import Any, Dict, Tuple
+import json
+import os
+from typing import Any, Dict, List, Tuple
 
-FLAGS: Dict[str, Tuple[Any, Any]] = {
-    "floatX": ("float64", ("float64", "float32", "float16")),
-    "warn_float64": ("ignore", ("ignore", "warn", "raise", "pdb")),
-    "pickle_test_value": ("True", bool),
-    "cast_policy": ("custom", ("custom", "numpy+floatX")),
-    "int_division": ("int", ("int", "raise", "floatX")),
-    "deterministic": ("default", ("default", "more")),
-    "device": ("cpu", None),
-    "init_gpu_device": ("", None),
-    "force_device": ("False", bool),
-    "conv.assert_shape": ("False", bool),
-    "print_global_stats": ("False", bool),
-    "contexts": ("", None),
-    "print_active_device": ("True", bool),
-    "gpuarray.sync": ("False", None),
-    "gpuarray.preallocate": ("0", float),
-    "gpuarray.sched": ("default", ("default", "multi", "single")),
-    "gpuarray.single_stream": ("True", bool),
-    "cuda.root": (None, str),
-    "cuda.include_path": (None, str),
-    "dnn.conv.workmem": ("", None),
-    "dnn.conv.workmem_bwd": ("", None),
-    "dnn.conv.algo_bwd": ("", None),
-    "dnn.conv.algo_fwd": (
-        "small",
-        (
-            "small",
-            "none",
-            "large",
-            "fft",
-            "fft_tiling",
-            "winograd",
-            "winograd_non_fused",
-            "guess_once",
-            "guess_on_shape_change",
-            "time_once",
-            "time_on_shape_change",
-        ),
-    ),
-    "dnn.conv.algo_bwd_data": (
-        "none",
-        (
-            "none",
-            "deterministic",
-            "fft",
-            "fft_tiling",
-            "winograd",
-            "winograd_non_fused",
-            "guess_once",
-            "guess_on_shape_change",
-            "time_once",
-            "time_on_shape_change",
-        ),
-    ),
-    "dnn.conv.algo_bwd_filter": (
-        "none",
-        (
-            "none",
-            "deterministic",
-            "fft",
-            "small",
-            "winograd_non_fused",
-            "fft_tiling",
-            "guess_once",
-            "guess_on_shape_change",
-            "time_once",
-            "time_on_shape_change",
-        ),
-    ),
-    "dnn.conv.precision": (
-        "as_input_f32",
-        ("as_input_f32", "as_input", "float16", "float32", "float64"),
-    ),
-    "dnn.base_path": (None, str),
-    "dnn.include_path": (None, str),
-    "dnn.library_path": (None, str),
-    "dnn.bin_path": (None, str),
-    "dnn.enabled": ("auto", ("auto", "True", "False", "no_check")),
-    "magma.include_path": ("", str),
-    "magma.library_path": ("", str),
-    "magma.enabled": ("False", bool),
-    "assert_no_cpu_op": ("ignore", ("ignore", "warn", "raise", "pdb")),
-    "mode": ("Mode", None),
-    "cxx": (None, str),
-    "linker": ("cvm", ("cvm", "c|py", "py", "c", "c|py_nogc", "vm", "vm_nogc", "cvm_nogc")),
-    "allow_gc": ("True", bool),
-    "optimizer": (
-        "o4",
-        ("o4", "o3", "o2", "o1", "unsafe", "fast_run", "fast_compile", "merge", "None"),
-    ),
-    "optimizer_verbose": ("False", bool),
-    "on_opt_error": ("warn", ("warn", "raise", "pdb", "ignore")),
-    "nocleanup": ("False", bool),
-    "on_unused_input": ("raise", ("raise", "warn", "ignore")),
-    "tensor.cmp_sloppy": ("0", int),
-    "tensor.local_elemwise_fusion": ("True", bool),
-    "gpu.local_elemwise_fusion": ("True", bool),
-    "lib.amdlibm": ("False", bool),
-    "gpuelemwise.sync": ("True", bool),
-    "traceback.limit": ("8", int),
-    "traceback.compile_limit": ("0", int),
-    "experimental.unpickle_gpu_on_cpu": ("False", bool),
-    "numpy.seterr_all": ("ignore", ("ignore", "warn", "raise", "call", "print", "log", "None")),
-    "numpy.seterr_divide": ("None", ("None", "ignore", "warn", "raise", "call", "print", "log")),
-    "numpy.seterr_over": ("None", ("None", "ignore", "warn", "raise", "call", "print", "log")),
-    "numpy.seterr_under": ("None", ("None", "ignore", "warn", "raise", "call", "print", "log")),
-    "numpy.seterr_invalid": ("None", ("None", "ignore", "warn", "raise", "call", "print", "log")),
-    "warn.ignore_bug_before": (
-        "0.9",
-        (
-            "0.9",
-            "None",
-            "all",
-            "0.3",
-            "0.4",
-            "0.4.1",
-            "0.5",
-            "0.6",
-            "0.7",
-            "0.8",
-            "0.8.1",
-            "0.8.2",
-            "0.10",
-            "1.0",
-            "1.0.1",
-            "1.0.2",
-            "1.0.3",
-            "1.0.4",
-            "1.0.5",
-        ),
-    ),
-    "warn.argmax_pushdown_bug": ("False", bool),
-    "warn.gpusum_01_011_0111_bug": ("False", bool),
-    "warn.sum_sum_bug": ("False", bool),
-    "warn.sum_div_dimshuffle_bug": ("False", bool),
-    "warn.subtensor_merge_bug": ("False", bool),
-    "warn.gpu_set_subtensor1": ("False", bool),
-    "warn.vm_gc_bug": ("False", bool),
-    "warn.signal_conv2d_interface": ("False", bool),
-    "warn.reduce_join": ("False", bool),
-    "warn.inc_set_subtensor1": ("False", bool),
-    "warn.round": ("False", bool),
-    "warn.inc_subtensor1_opt": ("True", bool),
-    "compute_test_value": ("off", ("off", "ignore", "warn", "raise", "pdb")),
-    "print_test_value": ("False", bool),
-    "compute_test_value_opt": ("off", ("off", "ignore", "warn", "raise", "pdb")),
-    "unpickle_function": ("True", bool),
-    "reoptimize_unpickled_function": ("False", bool),
-    "exception_verbosity": ("low", ("low", "high")),
-    "openmp": ("False", bool),
-    "openmp_elemwise_minsize": ("200000", int),
-    "check_input": ("True", bool),
-    "cache_optimizations": ("False", bool),
-    "unittests.rseed": ("666", str),
-    "NanGuardMode.nan_is_error": ("True", bool),
-    "NanGuardMode.inf_is_error": ("True", bool),
-    "NanGuardMode.big_is_error": ("True", bool),
-    "NanGuardMode.action": ("raise", ("raise", "warn", "pdb")),
-    "optimizer_excluding": ("", str),
-    "optimizer_including": ("", str),
-    "optimizer_requiring": ("", str),
-    "DebugMode.patience": ("10", int),
-    "DebugMode.check_c": (None, bool),
-    "DebugMode.check_py": ("True", bool),
-    "DebugMode.check_finite": ("True", bool),
-    "DebugMode.check_strides": ("0", int),
-    "DebugMode.warn_input_not_reused": ("True", bool),
-    "DebugMode.check_preallocated_output": ("", str),
-    "DebugMode.check_preallocated_output_ndim": ("4", int),
-    "profiling.time_thunks": ("True", bool),
-    "profiling.n_apply": ("20", int),
-    "profiling.n_ops": ("20", int),
-    "profiling.output_line_width": ("512", int),
-    "profiling.min_memory_size": ("1024", int),
-    "profiling.min_peak_memory": ("False", bool),
-    "profiling.destination": ("stderr", str),
-    "profiling.debugprint": ("False", bool),
-    "profiling.ignore_first_call": ("False", bool),
-    "optdb.position_cutoff": ("inf", float),
-    "optdb.max_use_ratio": ("8", float),
-    "gcc.cxxflags": ("", str),
-    "cmodule.warn_no_version": ("False", bool),
-    "cmodule.remove_gxx_opt": ("False", bool),
-    "cmodule.compilation_warning": ("False", bool),
-    "cmodule.preload_cache": ("False", bool),
-    "cmodule.age_thresh_use": ("2073600", int),
-    "cmodule.debug": ("False", bool),
-    "blas.ldflags": (None, str),
-    "blas.check_openmp": ("True", bool),
-    "metaopt.verbose": ("0", int),
-    "metaopt.optimizer_excluding": ("", str),
-    "metaopt.optimizer_including": ("", str),
-    "profile": ("False", bool),
-    "profile_optimizer": ("False", bool),
-    "profile_memory": ("False", bool),
-    "vm.lazy": ("None", None),
-    "warn.identify_1pexp_bug": ("False", bool),
-    "on_shape_error": ("warn", ("warn", "raise")),
-    "tensor.insert_inplace_optimizer_validate_nb": ("-1", int),
-    "experimental.local_alloc_elemwise": ("True", bool),
-    "experimental.local_alloc_elemwise_assert": ("True", bool),
-    "scan.allow_gc": ("False", bool),
-    "scan.allow_output_prealloc": ("True", bool),
-    "scan.debug": ("False", bool),
-    "compile.wait": ("5", int),
-    "cycle_detection": ("regular", ("regular", "fast")),
-    "check_stack_trace": ("off", ("off", "log", "warn", "raise")),
-    "compile.timeout": (None, int),
-    "compiledir_format": (
-        "compiledir_%(short_platform)s-%(processor)s-%(python_version)s-%(python_bitwidth)s",
-        str,
-    ),
-    "base_compiledir": (None, None),
-    "compiledir": (None, None),
-    "gpuarray.cache_path": (None, None),
-    "ctc.root": ("", str),
-}
+__all__ = ["FLAGS"]
+
+
+def __dir__() -> List[str]:
+    return __all__
+
+
+_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
+
+
+def _read() -> Dict[str, Tuple[Any, Any]]:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configdefaults.json")
+    with open(path, encoding="utf-8") as stream:
+        flags = json.load(stream)["flags"]
+    # JSON has lists for tuples and names for types.
+    return {
+        name: (default, tuple(accepted) if isinstance(accepted, list) else _TYPES.get(accepted))
+        for name, (default, accepted) in flags.items()
+    }
+
+
+FLAGS = _read()

@@ -28,6 +28,14 @@ from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tu
 from relucompat import _warnings
 from relucompat.legacy.configdefaults import FLAGS
 
+__all__ = [
+    "TheanoFlagsWarning",
+    "config_files_from_theanorc",
+    "explain",
+    "load",
+    "parse_config_string",
+]
+
 
 class TheanoFlagsWarning(UserWarning):
     """A Theano flag that relucompat could not carry over to the backend."""

@@ -14,6 +14,10 @@ from relucompat.lineage._base import Backend, Installed, Loaded, Provider
 __all__ = ["Backend", "Installed", "Loaded", "Provider", "registry"]
 
 
+def __dir__() -> list[str]:
+    return __all__
+
+
 @functools.lru_cache(maxsize=None)
 def registry() -> Tuple[Backend, ...]:
     """Every declared backend, most preferred first."""

@@ -7,7 +7,16 @@
   (``numpy.distutils`` needs ``distutils.msvccompiler``); the extra pins setuptools < 74.
 """
 
+from typing import List
+
 from relucompat.lineage._base import Backend, Provider
+
+__all__ = ["BACKEND"]
+
+
+def __dir__() -> List[str]:
+    return __all__
+
 
 BACKEND = Backend(
     import_name="aesara",

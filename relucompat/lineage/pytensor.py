@@ -7,7 +7,16 @@
 - 2.x compiles C by default (``cvm``); 3.x JIT-compiles with numba.
 """
 
+from typing import List
+
 from relucompat.lineage._base import Backend, Provider
+
+__all__ = ["BACKEND"]
+
+
+def __dir__() -> List[str]:
+    return __all__
+
 
 BACKEND = Backend(
     import_name="pytensor",

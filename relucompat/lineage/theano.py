@@ -14,6 +14,12 @@ from typing import Sequence
 
 from relucompat.lineage._base import Backend, Installed, Provider
 
+__all__ = ["BACKEND"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def _pick(found: Sequence[Installed], origin: str) -> Installed:
     # Both metadata records can survive one overwriting the other's files. The layout

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from relucompat.legacy import _namespace, _random
+from relucompat.legacy import _random
+
+__all__ = ["MRG_RandomStreams"]  # noqa: F822 (the backend's own or ours: __getattr__)
 
 M1 = 2147483647
 M2 = 2147462579
-
-
-def _native() -> Optional[Any]:
-    module = _namespace.backend_module("sandbox.rng_mrg")
-    if module is None:
-        return None
-    return getattr(module, "MRG_RandomStreams", None) or getattr(module, "MRG_RandomStream", None)
 
 
 class _MRG_RandomStreams(_random.Streams):
@@ -174,16 +169,6 @@ def _check_seed(seed: Any) -> None:
         )
 
 
-_MRG_RandomStreams.__name__ = _MRG_RandomStreams.__qualname__ = "MRG_RandomStreams"
-
-
-def __getattr__(name: str) -> Any:
-    if name == "MRG_RandomStreams":
-        native = _native()
-        return native if native is not None else _MRG_RandomStreams
-    return _forward(name)
-
-
-_forward, __dir__ = _namespace.forward(
-    __name__, "sandbox.rng_mrg", _namespace.at("sandbox.rng_mrg")
+__getattr__, __dir__ = _random.streams_module(
+    __name__, "sandbox.rng_mrg", _MRG_RandomStreams, "MRG_RandomStreams", "MRG_RandomStream"
 )

@@ -14,6 +14,13 @@ from typing import Any
 
 from relucompat.legacy import _namespace
 
+__all__ = ["scan"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 # The backend's warnings about Theano's own scan API, by the start of their message.
 _THEANO_API = (
     "Scan return signature will change",
@@ -38,26 +45,11 @@ def scan(
     return_list: bool = False,
 ) -> Any:
     """Theano's ``scan``: ``(outputs, updates)``; pass ``updates`` to ``theano.function``."""
+    arguments = dict(locals())  # Theano's arguments, passed on by name
     native = _namespace.backend().module.scan
-    extra = {}
     if "return_updates" in inspect.signature(native).parameters:
-        extra["return_updates"] = True
+        arguments["return_updates"] = True
     with warnings.catch_warnings():
         for message in _THEANO_API:
             warnings.filterwarnings("ignore", message=message)
-        return native(
-            fn,
-            sequences=sequences,
-            outputs_info=outputs_info,
-            non_sequences=non_sequences,
-            n_steps=n_steps,
-            truncate_gradient=truncate_gradient,
-            go_backwards=go_backwards,
-            mode=mode,
-            name=name,
-            profile=profile,
-            allow_gc=allow_gc,
-            strict=strict,
-            return_list=return_list,
-            **extra,
-        )
+        return native(**arguments)

@@ -11,11 +11,9 @@ from __future__ import annotations
 import numbers
 from typing import Any, Optional
 
-from relucompat.legacy import _namespace, _random
+from relucompat.legacy import _random
 
-
-def _native() -> Optional[Any]:
-    return _random.backend_attr("tensor.shared_randomstreams", "RandomStreams")
+__all__ = ["RandomStreams"]  # noqa: F822 (the backend's own or ours: __getattr__)
 
 
 class _RandomStreams(_random.Streams):
@@ -156,16 +154,6 @@ def _product(shape: Any) -> Any:
     return total
 
 
-_RandomStreams.__name__ = _RandomStreams.__qualname__ = "RandomStreams"
-
-
-def __getattr__(name: str) -> Any:
-    if name == "RandomStreams":
-        native = _native()
-        return native if native is not None else _RandomStreams
-    return _forward(name)
-
-
-_forward, __dir__ = _namespace.forward(
-    __name__, "tensor.shared_randomstreams", _namespace.at("tensor.shared_randomstreams")
+__getattr__, __dir__ = _random.streams_module(
+    __name__, "tensor.shared_randomstreams", _RandomStreams, "RandomStreams"
 )
