@@ -19,6 +19,13 @@ from typing import Any, Optional, Sequence, Tuple
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet import _conv_built
 
+__all__ = ["BORDER_MODES", "conv2d", "conv2d_transpose", "conv3d", "native"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 BORDER_MODES = (
     "'valid', 'full', 'half', a non-negative int, or a tuple of {dims} such ints"
     " or (before, after) pairs of them"

@@ -13,6 +13,13 @@ import numpy as np
 
 from relucompat.legacy import _namespace
 
+__all__ = ["batch_normalization", "batch_normalization_test", "batch_normalization_train"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 MODES = ("low_mem", "high_mem")
 
 

@@ -14,6 +14,12 @@ from typing import Any, Sequence
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet import abstract_conv
 
+__all__ = ["conv2d"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def conv2d(
     input: Any,

@@ -14,6 +14,24 @@ from typing import Any
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet.sigm import float_dtype, sigmoid, softplus
 
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "crossentropy_categorical_1hot",
+    "elu",
+    "logsoftmax",
+    "relu",
+    "selu",
+    "sigmoid_binary_crossentropy",
+    "softmax",
+    "softsign",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 

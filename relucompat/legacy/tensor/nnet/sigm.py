@@ -8,6 +8,12 @@ import numpy as np
 
 from relucompat.legacy import _namespace
 
+__all__ = ["float_dtype", "hard_sigmoid", "sigmoid", "softplus", "ultra_fast_sigmoid"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
 
 def sigmoid(x: Any) -> Any:
     """``1 / (1 + exp(-x))``: the backend's own op."""

@@ -25,6 +25,13 @@ import numpy as np
 
 from relucompat.legacy import _namespace, _windows
 
+__all__ = ["MODES", "max_pool_2d_same_size", "pool_2d", "pool_3d"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 _IGNORE_BORDER = (
