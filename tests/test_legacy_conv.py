@@ -17,7 +17,7 @@ from typing import Any, Iterator, List
 import conv_cases
 import numpy as np
 import pytest
-from harness import Harness
+from harness import Harness, backends_own
 
 import relucompat
 from relucompat.legacy.tensor import nnet
@@ -127,13 +127,12 @@ def scaled_error(got: np.ndarray, want: np.ndarray) -> float:
 
 
 def variants(h: Harness) -> list:
-    """Whether to check the built conv (True), the backend's own (False), or both."""
+    """Whether to check the built conv (True) or the backend's own (False)."""
     relucompat.use(h.loaded.distribution.name)
     if abstract_conv.native() is None:
         return [True]
-    # Theano's CorrMM has no Python perform and breaks Theano 1.0.5's whole-graph C linker
-    # (alt_numpy_memset_inplace_float redefined): its own op runs under the default only.
-    return [False, True] if h.linker == "default" else [True]
+    backends_own(h, True, "conv")
+    return [False]
 
 
 def linker_safe(h: Harness) -> contextlib.AbstractContextManager:

@@ -16,9 +16,10 @@ from types import SimpleNamespace
 import nnet_cases
 import numpy as np
 import pytest
-from harness import Harness
+from harness import Harness, backends_own
 
 import relucompat
+from relucompat.legacy import _namespace
 
 ALL_LINKERS = True
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "nnet-theano-1.0.5.npz")
@@ -58,6 +59,8 @@ def aborts(h: Harness, case: nnet_cases.Case) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def computed(h: Harness, dtype: str) -> dict:
+    api(h)
+    backends_own(h, _namespace.native_nnet() is not None, "nnet")
     group = [case for case in nnet_cases.by_dtype()[dtype] if not aborts(h, case)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Theano's softmax warns of the vector case

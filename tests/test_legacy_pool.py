@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pool_cases
 import pytest
-from harness import Harness, describe, same_bits
+from harness import Harness, backends_own, describe, same_bits
 
 import relucompat
 from relucompat.legacy import _namespace
@@ -35,10 +35,14 @@ GOLDEN = os.path.join(os.path.dirname(__file__), "golden", pool_cases.GOLDEN)
 AVERAGE_EPS = 2.0
 
 
-def use(h: Harness) -> bool:
-    """Point the legacy namespace at ``h``'s backend; True where it runs Theano's op."""
+def use(h: Harness, compiles: bool = True) -> bool:
+    """Point the legacy namespace at ``h``'s backend; True where it runs Theano's op. A
+    test that ``compiles`` skips the backend's own op under its other linkers."""
     relucompat.use(h.loaded.distribution.name)
-    return pool._native_pool(_namespace.package()) is not None
+    native = pool._native_pool(_namespace.package()) is not None
+    if compiles:
+        backends_own(h, native, "pooling")
+    return native
 
 
 @functools.lru_cache(maxsize=None)
@@ -192,7 +196,7 @@ def test_max_pool_gradient_reaches_every_tie(h):
 
 
 def test_bad_arguments_are_refused_before_the_backend_sees_them(h):
-    use(h)
+    use(h, compiles=False)
     T = h.T
     x = T.tensor4()
     with pytest.raises(NotImplementedError, match="2 or more dimensions"):
