@@ -121,17 +121,18 @@ def batch_normalization_train(
     if (running_mean is None) != (running_var is None):
         raise ValueError("running_mean and running_var must be given together, or neither")
     eps = _epsilon(epsilon)
+    running = [] if running_mean is None else [running_mean, running_var]
+    names = "gamma, beta, running_mean and running_var" if running else "gamma and beta"
+    given = [gamma, beta, *running]
+    gamma, beta, *running = _params(T, given, axes, keep, ndim, names)  # checks them too
     native = _native()
     if native is not None:
         return tuple(
             native.batch_normalization_train(
-                inputs, gamma, beta, axes, eps, running_average_factor, running_mean, running_var
+                inputs, *given[:2], axes, eps, running_average_factor, running_mean, running_var
             )
         )
-    running = [] if running_mean is None else [running_mean, running_var]
-    names = "gamma, beta, running_mean and running_var" if running else "gamma and beta"
-    reduced = _reduced(T, gamma, ndim)
-    gamma, beta, *running = _params(T, [gamma, beta, *running], axes, keep, ndim, names)
+    reduced = _reduced(T, given[0], ndim)
     mean = _mean(T, inputs, axes)
     var = _mean(T, (inputs - mean) ** 2, axes)
     invstd = 1 / T.sqrt(var + _constant(T, eps, var.dtype))  # Theano: T.inv(T.sqrt(...))
@@ -164,11 +165,12 @@ def batch_normalization_test(
     ndim = inputs.ndim
     axes, keep = _axes(axes, ndim)
     eps = _epsilon(epsilon)
+    given = [gamma, beta, mean, var]
+    names = "gamma, beta, mean and var"
+    gamma, beta, mean, var = _params(T, given, axes, keep, ndim, names)  # checks them too
     native = _native()
     if native is not None:
-        return native.batch_normalization_test(inputs, gamma, beta, mean, var, axes, eps)
-    names = "gamma, beta, mean and var"
-    gamma, beta, mean, var = _params(T, [gamma, beta, mean, var], axes, keep, ndim, names)
+        return native.batch_normalization_test(inputs, *given, axes, eps)
     return (inputs - mean) * (gamma / T.sqrt(var + _constant(T, eps, var.dtype))) + beta
 
 

@@ -44,8 +44,6 @@ def relu(x: Any, alpha: Any = 0) -> Any:
 
 
 def _rowwise(name: str, c: Any, native: Any) -> Any:
-    if "axis" not in inspect.signature(native).parameters:
-        return native(c)  # Theano's own op, with its own checks
     T = _namespace.backend().tensor
     c = T.as_tensor_variable(c)
     if c.ndim not in (1, 2) or not c.dtype.startswith("float"):
@@ -53,6 +51,8 @@ def _rowwise(name: str, c: Any, native: Any) -> Any:
             f"{name}: c must be a 1-d or 2-d tensor of floats, as in Theano 1.0.5 "
             f"(it normalises each row of a matrix); got {c.ndim}-d {c.dtype}"
         )
+    if "axis" not in inspect.signature(native).parameters:
+        return native(c)  # Theano's own op
     if c.ndim == 1:
         c = T.shape_padleft(c)  # Theano's softmax of a vector is a 1xN row
     return native(c, axis=-1)
