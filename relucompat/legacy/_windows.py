@@ -10,12 +10,15 @@ or past the border. Any window, stride, dilation and padding is then one
 ``AdvancedSubtensor1`` (its gradient one ``AdvancedIncSubtensor1``), so a graph holds a few
 standard ops whatever the sizes, every linker has them, and the index is folded into a
 constant when the sizes are known. Sizes, strides, dilations and pads may be ints or
-symbolic scalars.
+symbolic scalars; when all are ints the index is computed here, with NumPy, and enters the
+graph as a constant (no integer graph for JAX to trace or Aesara's R_op to walk).
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
+
+import numpy as np
 
 
 def index(
@@ -32,6 +35,9 @@ def index(
     spatial axes, the flat pixel under it, or ``prod(sizes)`` in the padding. ``flip`` (a
     bool or a symbolic one) reverses the taps: a correlation becomes a convolution."""
     nd = len(sizes)
+    known = (*sizes, *taps, *counts, *stride, *dilation, *pad)
+    if all(isinstance(v, (int, np.integer)) for v in known) and isinstance(flip, bool):
+        return T.constant(_index(sizes, taps, counts, stride, dilation, pad, flip))
     flat: Any = 0
     inside: Any = True
     for axis in range(nd):
@@ -50,13 +56,47 @@ def index(
     return T.switch(inside, flat, product(sizes)).flatten()
 
 
+def _index(
+    sizes: Sequence[int],
+    taps: Sequence[int],
+    counts: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    pad: Sequence[int],
+    flip: bool,
+) -> np.ndarray:
+    """:func:`index` for sizes known when the graph is built, with NumPy."""
+    nd = len(sizes)
+    flat: Any = np.zeros((1,) * (2 * nd), dtype="int64")
+    inside: Any = np.ones((1,) * (2 * nd), dtype=bool)
+    for axis in range(nd):
+        tap = np.arange(taps[axis])
+        tap = taps[axis] - 1 - tap if flip else tap
+        where = tap[:, None] * dilation[axis] - pad[axis] + np.arange(counts[axis]) * stride[axis]
+        shape = [1] * (2 * nd)
+        shape[axis], shape[nd + axis] = taps[axis], counts[axis]
+        where = where.reshape(shape)
+        flat = flat * sizes[axis] + where
+        inside = inside & (where >= 0) & (where < sizes[axis])
+    return np.where(inside, flat, int(np.prod(sizes))).ravel().astype("int64")
+
+
+def static_shape(var: Any) -> list:
+    """Each dimension of ``var``: an int where its type knows it, else symbolic."""
+    known = getattr(var.type, "shape", None) or (None,) * var.ndim
+    return [int(n) if n is not None else var.shape[axis] for axis, n in enumerate(known)]
+
+
 def gather(T: Any, x: Any, nd: int, rows: Any, fill: Any) -> Any:
     """The pixels ``rows`` of every image of ``x`` (its last ``nd`` axes are an image's),
     ``fill`` for the row one past the last pixel: ``(len(rows), images)``."""
     lead = product([x.shape[axis] for axis in range(x.ndim - nd)])
     pixels = x.reshape((lead, product([x.shape[axis] for axis in range(x.ndim - nd, x.ndim)])))
-    padding = T.alloc(T.cast(fill, x.dtype), 1, lead)
-    return T.concatenate([pixels.T, padding], axis=0)[rows]
+    rows_first = pixels.T
+    # Shaped from the pixels, not alloc'ed: Aesara's R_op requires the fill row's type to
+    # match that of its eval point.
+    padding = T.zeros_like(rows_first[:1]) + T.cast(fill, x.dtype)
+    return T.concatenate([rows_first, padding], axis=0)[rows]
 
 
 def product(values: Sequence[Any]) -> Any:

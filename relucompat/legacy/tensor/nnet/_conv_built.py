@@ -47,8 +47,8 @@ def conv(
     """Theano's ``AbstractConv`` output for ``img`` (batch, channels, *spatial) and ``kern``
     (out channels, channels / groups, *taps), with ``padding`` from :func:`pads`."""
     dims = img.ndim - 2
-    sizes = [img.shape[2 + axis] for axis in range(dims)]
-    taps = [kern.shape[2 + axis] for axis in range(dims)]
+    sizes = _windows.static_shape(img)[2:]
+    taps = _windows.static_shape(kern)[2:]
     counts = [
         (size + before + after - (k - 1) * d - 1) // s + 1
         for size, k, (before, after), d, s in zip(sizes, taps, padding, filter_dilation, subsample)

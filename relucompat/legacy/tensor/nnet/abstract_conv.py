@@ -116,13 +116,13 @@ def conv2d_transpose(
             input,
             filters,
             output_shape,
-            filter_shape,
-            border_mode,
-            input_dilation,
-            filter_flip,
-            filter_dilation,
-            num_groups,
-            unshared,
+            filter_shape=filter_shape,
+            border_mode=border_mode,
+            input_dilation=input_dilation,
+            filter_flip=filter_flip,
+            filter_dilation=filter_dilation,
+            num_groups=num_groups,
+            unshared=unshared,
         )
     shape = [input.shape[0], filters.shape[1] * num_groups, output_shape[-2], output_shape[-1]]
     image = T.zeros(shape, dtype=input.dtype)
@@ -172,16 +172,16 @@ def _conv(
     if module is not None:
         conv = module.conv2d if convdim == 2 else module.conv3d
         extra = {"unshared": unshared} if convdim == 2 else {}
-        return conv(
+        return conv(  # by keyword: Aesara's and PyTensor's conv2d took image_shape 8th
             input,
             filters,
-            input_shape,
-            filter_shape,
-            border_mode,
-            tuple(subsample),
-            filter_flip,
-            tuple(filter_dilation),
-            num_groups,
+            input_shape=input_shape,
+            filter_shape=filter_shape,
+            border_mode=border_mode,
+            subsample=tuple(subsample),
+            filter_flip=filter_flip,
+            filter_dilation=tuple(filter_dilation),
+            num_groups=num_groups,
             **extra,
         )
     return _built(

@@ -76,6 +76,19 @@ def _epsilon(epsilon: Any) -> Any:
     return value
 
 
+def _checked(T: Any, params: Sequence[Any], keep: Tuple[int, ...], ndim: int, names: str) -> list:
+    """``params`` as tensors, each with one dimension per kept axis or the inputs' rank."""
+    params = [T.as_tensor_variable(p) for p in params]
+    want = ndim if params[0].ndim == ndim else len(keep)
+    if any(p.ndim != want for p in params):
+        found = " and ".join(str(p.ndim) for p in params)
+        raise ValueError(
+            f"{names} must have one dimension per non-normalized axis ({len(keep)}) or the "
+            f"inputs' {ndim}; got {found}"
+        )
+    return params
+
+
 def _params(
     T: Any,
     params: Sequence[Any],
@@ -85,15 +98,8 @@ def _params(
     names: str,
 ) -> list:
     """``params`` broadcast against the inputs, as Theano's functions do it."""
-    params = [T.as_tensor_variable(p) for p in params]
-    want = ndim if params[0].ndim == ndim else len(keep)
-    if any(p.ndim != want for p in params):
-        found = " and ".join(str(p.ndim) for p in params)
-        raise ValueError(
-            f"{names} must have one dimension per non-normalized axis ({len(keep)}) or the "
-            f"inputs' {ndim}; got {found}"
-        )
-    if want == ndim:
+    params = _checked(T, params, keep, ndim, names)
+    if params[0].ndim == ndim:
         broadcastable = getattr(T, "addbroadcast", None) or T.specify_broadcastable
         return [broadcastable(p, *axes) for p in params]
     pattern: list = ["x"] * ndim
@@ -123,8 +129,7 @@ def batch_normalization_train(
     eps = _epsilon(epsilon)
     running = [] if running_mean is None else [running_mean, running_var]
     names = "gamma, beta, running_mean and running_var" if running else "gamma and beta"
-    given = [gamma, beta, *running]
-    gamma, beta, *running = _params(T, given, axes, keep, ndim, names)  # checks them too
+    given = _checked(T, [gamma, beta, *running], keep, ndim, names)
     native = _native()
     if native is not None:
         return tuple(
@@ -133,6 +138,7 @@ def batch_normalization_train(
             )
         )
     reduced = _reduced(T, given[0], ndim)
+    gamma, beta, *running = _params(T, given, axes, keep, ndim, names)
     mean = _mean(T, inputs, axes)
     var = _mean(T, (inputs - mean) ** 2, axes)
     invstd = 1 / T.sqrt(var + _constant(T, eps, var.dtype))  # Theano: T.inv(T.sqrt(...))
@@ -165,12 +171,12 @@ def batch_normalization_test(
     ndim = inputs.ndim
     axes, keep = _axes(axes, ndim)
     eps = _epsilon(epsilon)
-    given = [gamma, beta, mean, var]
     names = "gamma, beta, mean and var"
-    gamma, beta, mean, var = _params(T, given, axes, keep, ndim, names)  # checks them too
+    given = _checked(T, [gamma, beta, mean, var], keep, ndim, names)
     native = _native()
     if native is not None:
         return native.batch_normalization_test(inputs, *given, axes, eps)
+    gamma, beta, mean, var = _params(T, given, axes, keep, ndim, names)
     return (inputs - mean) * (gamma / T.sqrt(var + _constant(T, eps, var.dtype))) + beta
 
 

@@ -240,7 +240,7 @@ def _taps(
     max or sum, ``(1, positions, images)``; and the gathered pixel of each tap."""
     T = _namespace.backend().tensor
     nd = len(ws)
-    sizes = [x.shape[x.ndim - nd + i] for i in range(nd)]
+    sizes = _windows.static_shape(x)[x.ndim - nd :]
     counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
     rows = _windows.index(T, sizes, ws, counts, stride, [1] * nd, pad)
     if mode != "max":
@@ -269,14 +269,15 @@ def _pooled(
         if mode == "average_inc_pad" and ignore_border:
             size: Any = T.cast(_windows.product(ws), x.dtype)
         else:  # the taps in the image (not in the padding, nor past the border)
-            inside = T.neq(rows, _windows.product([x.shape[x.ndim - nd + i] for i in range(nd)]))
+            pixels = _windows.product(_windows.static_shape(x)[x.ndim - nd :])
+            inside = T.neq(rows, pixels)
             size = T.cast(inside.reshape((taps.shape[0], taps.shape[1])).sum(axis=0), x.dtype)
             size = size.dimshuffle(0, "x")
         if x.dtype.startswith(("int", "uint")):  # Theano's C divides ints truncating
             pooled = T.cast(T.sgn(pooled) * (abs(pooled) // size), x.dtype)
         else:
             pooled = pooled / size
-    sizes = [x.shape[x.ndim - nd + i] for i in range(nd)]
+    sizes = _windows.static_shape(x)[x.ndim - nd :]
     counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
     lead = [x.shape[i] for i in range(x.ndim - nd)]
     return pooled.T.reshape((*lead, *counts))
@@ -284,6 +285,10 @@ def _pooled(
 
 def _out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
     """Theano's ``Pool.out_shape`` in one dimension: windows along an image of length v."""
+    if all(isinstance(n, int) for n in (v, w, s, p)):  # known when the graph is built
+        if ignore_border:
+            return max((v + 2 * p - w) // s + 1, 0)
+        return (v - 1) // s + 1 if s >= w else max(0, (v - 1 - w + s) // s) + 1
     if ignore_border:
         return T.maximum((v + 2 * p - w) // s + 1, 0)
     partial = T.maximum(0, (v - 1 - w + s) // s) + 1
