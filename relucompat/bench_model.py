@@ -1,8 +1,10 @@
-"""``relucompat bench --model mlp``: relu's cost where users feel it, a training step.
+"""``relucompat bench --model mlp|lenet``: relu's cost where users feel it, a training step.
 
 One SGD step (forward, gradient, update) of a tutorial-sized model, with relu built by each
 relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDATES`, timed
-in the same run: the median of warm steps, and compile time apart. The peak memory of a step is
+in the same run: the median of warm steps, and compile time apart. ``lenet`` builds its
+convolutions and pooling through :mod:`relucompat.legacy`, exactly as a legacy script under
+``relucompat run`` does (the backend's own ops on Theano). The peak memory of a step is
 measured for the ``"theano"`` route: the resident set's high-water mark during the steps,
 over the resident set before them.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from relucompat.bench import CANDIDATES, Candidate, compile_mode, finished, provenance
 from relucompat.lineage import Loaded
@@ -65,8 +67,39 @@ def _mlp(
     return [x, y], cost, [W1, b1, W2, b2], [data[0], data[1].astype("int32")]
 
 
+def _lenet(
+    backend: Loaded, relu: Callable[[Any], Any], batch: int, dtype: str
+) -> Tuple[list, Any, list, list]:
+    """The deeplearning.net tutorial's LeNet: 28x28 images, 20 and 50 5x5 kernels each
+    followed by 2x2 max-pooling and relu, a 500-unit relu layer, softmax over 10."""
+    import numpy as np
+
+    from relucompat.legacy.tensor.nnet import conv2d
+    from relucompat.legacy.tensor.signal.pool import pool_2d
+
+    T, rng = backend.tensor, np.random.RandomState(23455)
+    x, y = T.matrix(dtype=dtype), T.ivector()
+    params: List[Any] = []
+    h = x.reshape((batch, 1, 28, 28))
+    shape = (batch, 1, 28, 28)
+    for kernels in (20, 50):
+        filters = (kernels, shape[1], 5, 5)
+        W = backend.module.shared(rng.uniform(-0.1, 0.1, filters).astype(dtype))
+        b = backend.module.shared(np.zeros(kernels, dtype=dtype))
+        conv = conv2d(h, W, input_shape=shape, filter_shape=filters)
+        h = relu(pool_2d(conv, ws=(2, 2), ignore_border=True) + b.dimshuffle("x", 0, "x", "x"))
+        shape = (batch, kernels, (shape[2] - 4) // 2, (shape[3] - 4) // 2)
+        params += [W, b]
+    W3, b3 = _dense(backend, rng, 50 * 4 * 4, 500, dtype)
+    W4, b4 = _dense(backend, rng, 500, 10, dtype)
+    cost = _softmax_nll(T, relu(T.dot(h.flatten(2), W3) + b3), W4, b4, y)
+    data = [rng.standard_normal((batch, 784)).astype(dtype), rng.randint(0, 10, batch)]
+    return [x, y], cost, [*params, W3, b3, W4, b4], [data[0], data[1].astype("int32")]
+
+
 MODELS = {
     "mlp": Model("mlp", "784-500-10 MLP", (20, 500), _mlp),
+    "lenet": Model("lenet", "LeNet (conv 20, conv 50, 500, 10)", (20, 500), _lenet),
 }
 
 

@@ -57,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--plot", metavar="PATH.png", help="also draw it (needs matplotlib)")
     bench.add_argument(
         "--model",
-        choices=["mlp"],
+        choices=["mlp", "lenet"],
         help="time one SGD step of this model instead (relu inside a training step)",
     )
     bench.add_argument(

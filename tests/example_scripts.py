@@ -7,6 +7,7 @@ import os
 from typing import Callable, List, NamedTuple
 
 import blobs
+import glyphs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,4 +39,7 @@ def _example(name: str, data: Callable[[str], str], doc: str, options: List[str]
 
 EXAMPLES = {
     "mlp": _example("mlp", blobs.write, f"tests/blobs.py, seed {blobs.SEED}", ["--steps", "20"]),
+    "lenet": _example(
+        "lenet", glyphs.write, f"tests/glyphs.py, seed {glyphs.SEED}", ["--steps", "30"]
+    ),
 }

@@ -167,6 +167,14 @@ def describe(actual: Any, expected: Any) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+def backends_own(h: Harness, native: bool, what: str) -> None:
+    """Skip a linker other than the default where the backend runs its own ``what``:
+    relucompat builds no graph there, and how the backend's op fares under its other
+    linkers is the backend's (Theano's CorrMM, for one, has no Python implementation)."""
+    if native and h.linker != "default":
+        pytest.skip(f"{h.name} runs its own {what}: checked under its default linker only")
+
+
 def supports(h: Harness, dtype: str) -> bool:
     """Whether this backend and linker compile ``dtype`` at all (numba has no float16)."""
     x = h.var(dtype)

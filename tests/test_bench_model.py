@@ -12,8 +12,6 @@ from harness import expected
 
 from relucompat import bench_model
 
-pytestmark = pytest.mark.installation
-
 
 @pytest.mark.parametrize("model", sorted(bench_model.MODELS))
 def test_a_training_step_per_candidate(model, tmp_path):
@@ -43,6 +41,7 @@ def test_a_training_step_per_candidate(model, tmp_path):
     assert f"relucompat bench --model {model}" in done.stdout
 
 
+@pytest.mark.installation
 @pytest.mark.parametrize(
     "option, message",
     [

@@ -143,8 +143,8 @@ def check_trajectory(example, losses, rtol):
 
 
 # Relative tolerance of each trajectory against Theano 1.0.5's: the MLP's arithmetic is
-# elementwise and one GEMM per layer.
-RTOL = {"mlp": 1e-6}
+# elementwise and one GEMM per layer; the convnet's sums run in another order off Theano.
+RTOL = {"mlp": 1e-6, "lenet": 1e-5}
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -20,8 +20,6 @@ import numpy as np
 import pytest
 from harness import expected
 
-pytestmark = pytest.mark.installation
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = {
     "dropout": ("dropout_mlp_theano.py", "--dropout", "dropout-mlp-theano-1.0.5.json"),

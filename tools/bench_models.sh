@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench/models
 dtype=${DTYPE:-float32}  # Theano-era programs ran with floatX=float32
 for env in py38-theano py311-pytensor2 py313-pytensor3; do
-    for model in mlp; do
+    for model in mlp lenet; do
         echo "== $env $model $dtype"
         python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --model "$model" \
             --dtype "$dtype" --json "bench/models/$env-$model-$dtype.json" \

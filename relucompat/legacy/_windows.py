@@ -1,0 +1,106 @@
+"""Sliding windows from standard ops: one integer index and one gather.
+
+The built convolution (``tensor/nnet/_conv_built.py``) and the built pooling
+(``tensor/signal/pool.py``) both read an image through windows: for every output position
+and every tap of its window, one pixel, or the padding. Here the image's spatial axes are
+flattened into the rows of a ``(pixels + 1, images)`` matrix whose last row is a fill value
+(0, or the lowest value for max pooling), and one integer vector picks, for each (tap,
+position), the row of the pixel under it, or the fill row where the tap falls in the padding
+or past the border. Any window, stride, dilation and padding is then one
+``AdvancedSubtensor1`` (its gradient one ``AdvancedIncSubtensor1``), so a graph holds a few
+standard ops whatever the sizes, every linker has them, and the index is folded into a
+constant when the sizes are known. Sizes, strides, dilations and pads may be ints or
+symbolic scalars; when all are ints the index is computed here, with NumPy, and enters the
+graph as a constant (no integer graph for JAX to trace or Aesara's R_op to walk).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+
+def index(
+    T: Any,
+    sizes: Sequence[Any],
+    taps: Sequence[Any],
+    counts: Sequence[Any],
+    stride: Sequence[Any],
+    dilation: Sequence[Any],
+    pad: Sequence[Any],
+    flip: Any = False,
+) -> Any:
+    """For each tap (major) and output position (minor), in row-major order over the
+    spatial axes, the flat pixel under it, or ``prod(sizes)`` in the padding. ``flip`` (a
+    bool or a symbolic one) reverses the taps: a correlation becomes a convolution."""
+    nd = len(sizes)
+    known = (*sizes, *taps, *counts, *stride, *dilation, *pad)
+    if all(isinstance(v, (int, np.integer)) for v in known) and isinstance(flip, bool):
+        return T.constant(_index(sizes, taps, counts, stride, dilation, pad, flip))
+    flat: Any = 0
+    inside: Any = True
+    for axis in range(nd):
+        tap = T.arange(taps[axis], dtype="int64")
+        if flip is True:
+            tap = taps[axis] - 1 - tap
+        elif flip is not False:
+            tap = T.switch(flip, taps[axis] - 1 - tap, tap)
+        start = T.arange(counts[axis], dtype="int64") * stride[axis]
+        where = tap.dimshuffle(0, "x") * dilation[axis] - pad[axis] + start.dimshuffle("x", 0)
+        pattern: list = ["x"] * (2 * nd)
+        pattern[axis], pattern[nd + axis] = 0, 1  # (taps..., positions...)
+        ok = T.and_(T.ge(where, 0), T.lt(where, sizes[axis])).dimshuffle(*pattern)
+        flat = flat * sizes[axis] + where.dimshuffle(*pattern)
+        inside = ok if inside is True else T.and_(inside, ok)
+    return T.switch(inside, flat, product(sizes)).flatten()
+
+
+def _index(
+    sizes: Sequence[int],
+    taps: Sequence[int],
+    counts: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    pad: Sequence[int],
+    flip: bool,
+) -> np.ndarray:
+    """:func:`index` for sizes known when the graph is built, with NumPy."""
+    nd = len(sizes)
+    flat: Any = np.zeros((1,) * (2 * nd), dtype="int64")
+    inside: Any = np.ones((1,) * (2 * nd), dtype=bool)
+    for axis in range(nd):
+        tap = np.arange(taps[axis])
+        tap = taps[axis] - 1 - tap if flip else tap
+        where = tap[:, None] * dilation[axis] - pad[axis] + np.arange(counts[axis]) * stride[axis]
+        shape = [1] * (2 * nd)
+        shape[axis], shape[nd + axis] = taps[axis], counts[axis]
+        where = where.reshape(shape)
+        flat = flat * sizes[axis] + where
+        inside = inside & (where >= 0) & (where < sizes[axis])
+    return np.where(inside, flat, int(np.prod(sizes))).ravel().astype("int64")
+
+
+def static_shape(var: Any) -> list:
+    """Each dimension of ``var``: an int where its type knows it, else symbolic."""
+    known = getattr(var.type, "shape", None) or (None,) * var.ndim
+    return [int(n) if n is not None else var.shape[axis] for axis, n in enumerate(known)]
+
+
+def gather(T: Any, x: Any, nd: int, rows: Any, fill: Any) -> Any:
+    """The pixels ``rows`` of every image of ``x`` (its last ``nd`` axes are an image's),
+    ``fill`` for the row one past the last pixel: ``(len(rows), images)``."""
+    lead = product([x.shape[axis] for axis in range(x.ndim - nd)])
+    pixels = x.reshape((lead, product([x.shape[axis] for axis in range(x.ndim - nd, x.ndim)])))
+    rows_first = pixels.T
+    # Shaped from the pixels, not alloc'ed: Aesara's R_op requires the fill row's type to
+    # match that of its eval point.
+    padding = T.zeros_like(rows_first[:1]) + T.cast(fill, x.dtype)
+    return T.concatenate([rows_first, padding], axis=0)[rows]
+
+
+def product(values: Sequence[Any]) -> Any:
+    result: Any = 1
+    for value in values:
+        result = result * value
+    return result

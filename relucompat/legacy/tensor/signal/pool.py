@@ -1,0 +1,297 @@
+"""``theano.tensor.signal.pool``: ``pool_2d``, ``pool_3d`` and ``max_pool_2d_same_size``.
+
+Theano 1.0.5's arguments, warnings, shapes and values. Where the backend still has Theano's
+``Pool`` op (Theano, Theano-PyMC, Aesara, PyTensor 2.8) and it compiles, that op does the
+work. Elsewhere the pooling is built from standard ops: every window is read in one gather
+(``relucompat.legacy._windows``; taps in the padding or past the border read the lowest
+value for max, 0 for sums), then reduced over its taps: ``max``, or a sum in Theano's order
+(row-major in the window) divided by the window's size. So gradients, R_op, every linker and
+pickling work as for any graph. The gradient of max pooling gives the upstream gradient to
+every element equal to its window's max, ties included, summed over overlapping windows, as
+Theano's ``MaxPoolGrad``.
+
+One difference: Theano has no gradient of ``average_exc_pad`` with nonzero ``pad`` (it raises
+when run); the built pooling has it.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from types import ModuleType
+from typing import Any, Optional, Sequence, Tuple
+
+import numpy as np
+
+from relucompat.legacy import _namespace, _windows
+
+__all__ = ["MODES", "max_pool_2d_same_size", "pool_2d", "pool_3d"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
+
+_IGNORE_BORDER = (
+    "{name}() will have the parameter ignore_border default value changed to True"
+    " (currently False). To have consistent behavior with all Theano version, explicitly"
+    " add the parameter ignore_border=True. On the GPU, using ignore_border=True is needed"
+    " to use cuDNN. When using ignore_border=False and not using cuDNN, the only GPU"
+    " combination supported is when `ws == stride and pad == {zeros} and mode == 'max'`."
+    " Otherwise, the convolution will be executed on CPU."
+)
+
+
+def pool_2d(
+    input: Any,
+    ws: Any = None,
+    ignore_border: Optional[bool] = None,
+    stride: Any = None,
+    pad: Any = (0, 0),
+    mode: str = "max",
+    ds: Any = None,
+    st: Any = None,
+    padding: Any = None,
+) -> Any:
+    """Pool the last two dimensions of ``input`` over ``ws`` windows, as Theano 1.0.5."""
+    ws, stride, pad = _renamed(ws, ds, stride, st, pad, padding, 2)
+    return _pool("pool_2d", input, 2, ws, ignore_border, stride, pad, mode)
+
+
+def pool_3d(
+    input: Any,
+    ws: Any = None,
+    ignore_border: Optional[bool] = None,
+    stride: Any = None,
+    pad: Any = (0, 0, 0),
+    mode: str = "max",
+    ds: Any = None,
+    st: Any = None,
+    padding: Any = None,
+) -> Any:
+    """Pool the last three dimensions of ``input`` over ``ws`` windows, as Theano 1.0.5."""
+    ws, stride, pad = _renamed(ws, ds, stride, st, pad, padding, 3)
+    return _pool("pool_3d", input, 3, ws, ignore_border, stride, pad, mode)
+
+
+def max_pool_2d_same_size(input: Any, patch_size: Any) -> Any:
+    """``input`` with every element that is not the max of its ``patch_size`` patch (the
+    patches tile the last two dimensions; a partial patch at the edge counts as none) set
+    to zero."""
+    x = _tensor(input, "max_pool_2d_same_size", 2)
+    size = _ints("patch_size", patch_size, 2, 1, "max_pool_2d_same_size")
+    native = _native_pool(_namespace.package())
+    if native is not None:
+        return native.max_pool_2d_same_size(x, size)
+    T = _namespace.backend().tensor
+    taps, maxes, rows = _taps(x, size, True, size, (0, 0), "max")
+    kept = T.switch(T.eq(taps, maxes), maxes, 0).reshape((rows.shape[0], -1))
+    image = x.shape[x.ndim - 2 :]
+    pixels = T.zeros((image[0] * image[1] + 1, kept.shape[1]), dtype=x.dtype)
+    pixels = T.inc_subtensor(pixels[rows], kept)[:-1]  # the windows do not overlap
+    return pixels.T.reshape(x.shape)
+
+
+def _renamed(
+    ws: Any, ds: Any, stride: Any, st: Any, pad: Any, padding: Any, nd: int
+) -> Tuple[Any, Any, Any]:
+    """Theano 1.0.5's handling of the deprecated ``ds``, ``st`` and ``padding``."""
+    if ds is not None:
+        if ws is not None:
+            raise ValueError(
+                "You can't provide a tuple value to both 'ws' and 'ds'."
+                " Please provide a value only to 'ws'."
+            )
+        _deprecated("ds", "ws")
+        ws = ds
+    elif ws is None:
+        raise ValueError("You must provide a tuple value for the window size.")
+    if st is not None:
+        if stride is not None:
+            raise ValueError(
+                "You can't provide a tuple value to both 'st and 'stride'."
+                " Please provide a value only to 'stride'."
+            )
+        _deprecated("st", "stride")
+        stride = st
+    if padding is not None:
+        if pad is not None and not (_is_sequence(pad) and tuple(pad) == (0,) * nd):
+            raise ValueError(
+                "You can't provide a tuple value to both 'padding' and pad."
+                "  Please provide a value only to pad."
+            )
+        _deprecated("padding", "pad")
+        pad = padding
+    return ws, stride, pad
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"DEPRECATION: the '{old}' parameter is not going to exist anymore as it is going"
+        f" to be replaced by the parameter '{new}'.",
+        stacklevel=4,  # the caller of pool_2d
+    )
+
+
+def _pool(
+    name: str,
+    input: Any,
+    nd: int,
+    ws: Any,
+    ignore_border: Optional[bool],
+    stride: Any,
+    pad: Any,
+    mode: str,
+) -> Any:
+    x = _tensor(input, name, nd)
+    if ignore_border is None:
+        zeros = str((0,) * nd)
+        warnings.warn(_IGNORE_BORDER.format(name=name, zeros=zeros), stacklevel=3)
+        ignore_border = False
+    if mode == "max_deterministic":  # Theano's alias: its CPU max is deterministic
+        mode = "max"
+    if mode not in MODES:
+        allowed = ", ".join(repr(m) for m in MODES)
+        raise ValueError(f"{name}'s mode must be one of {allowed}; got {mode!r}.")
+    ws = _ints("ws", ws, nd, 1, name)
+    stride = ws if stride is None else _ints("stride", stride, nd, 1, name)
+    pad = (0,) * nd if pad is None else _ints("pad", pad, nd, 0, name)
+    if _is_sequence(pad) and any(pad):
+        if not ignore_border:
+            raise NotImplementedError(
+                f"{name} pads only with ignore_border=True (as Theano); got pad={pad}."
+            )
+        if _is_sequence(ws) and any(p >= w for p, w in zip(pad, ws)):
+            raise NotImplementedError(
+                f"{name}'s pad must be smaller than ws in every dimension (as Theano);"
+                f" got pad={pad} and ws={ws}."
+            )
+    native = _native_pool(_namespace.package())
+    if native is not None:
+        return native.Pool(ignore_border, ndim=nd, mode=mode)(x, ws, stride, pad)
+    for arg, value in (("ws", ws), ("stride", stride), ("pad", pad)):
+        if not _is_sequence(value):
+            raise TypeError(
+                f"{name} over {_namespace.backend().label} needs {arg} as {nd} Python ints"
+                " (they shape the graph it builds); got a symbolic value."
+            )
+    return _pooled(x, ws, ignore_border, stride, pad, mode)
+
+
+def _tensor(input: Any, name: str, nd: int) -> Any:
+    x = _namespace.backend().tensor.as_tensor_variable(input)
+    if x.ndim < nd:
+        raise NotImplementedError(
+            f"{name} needs an input of {nd} or more dimensions (it pools the last {nd});"
+            f" got {x.ndim}."
+        )
+    return x
+
+
+def _is_sequence(value: Any) -> bool:
+    return isinstance(value, (tuple, list))
+
+
+def _ints(arg: str, value: Any, nd: int, least: int, name: str) -> Any:
+    """``value`` as a tuple of ``nd`` ints >= ``least``; a symbolic vector passes as is."""
+    if hasattr(value, "owner") and hasattr(value, "type"):
+        return value  # Theano takes symbolic ws, stride and pad; the native op checks them
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    allowed = "positive" if least == 1 else "non-negative"
+    if (
+        not _is_sequence(value)
+        or len(value) != nd
+        or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
+    ):
+        raise TypeError(f"{name}'s {arg} must be {nd} {allowed} ints; got {value!r}.")
+    if any(v < least for v in value):
+        raise ValueError(f"{name}'s {arg} must be {nd} {allowed} ints; got {tuple(value)}.")
+    return tuple(int(v) for v in value)
+
+
+@functools.lru_cache(maxsize=None)
+def _native_pool(package: str) -> Optional[ModuleType]:
+    """The backend's ``tensor.signal.pool`` if it has Theano's ``Pool`` and it compiles."""
+    module = _namespace.backend_module("tensor.signal.pool")
+    if module is None or not hasattr(module, "Pool"):
+        return None
+    loaded = _namespace.backend()
+    try:
+        x = loaded.tensor.matrix(dtype="float64")
+        probe = loaded.module.function([x], module.Pool(True, ndim=2)(x, (2, 2), (2, 2), (0, 0)))
+        works = probe(np.arange(4.0).reshape(2, 2)).tolist() == [[3.0]]
+    except Exception:  # no compiler, a broken one, or an op that lost its C code
+        return None
+    return module if works else None
+
+
+def _taps(
+    x: Any,
+    ws: Sequence[Any],
+    ignore_border: bool,
+    stride: Sequence[Any],
+    pad: Sequence[Any],
+    mode: str,
+) -> Tuple[Any, Any, Any]:
+    """``(taps, pooled, rows)``: every window's taps, ``(taps, positions, images)``; their
+    max or sum, ``(1, positions, images)``; and the gathered pixel of each tap."""
+    T = _namespace.backend().tensor
+    nd = len(ws)
+    sizes = _windows.static_shape(x)[x.ndim - nd :]
+    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
+    rows = _windows.index(T, sizes, ws, counts, stride, [1] * nd, pad)
+    if mode != "max":
+        fill: Any = 0
+    elif x.dtype.startswith(("int", "uint")):
+        fill = np.iinfo(x.dtype).min
+    else:
+        fill = -np.inf
+    taps = _windows.gather(T, x, nd, rows, fill)
+    taps = taps.reshape((_windows.product(ws), _windows.product(counts), taps.shape[1]))
+    if mode == "max":  # a reduction, whose gradient reaches every tie (not maximum's)
+        return taps, T.max(taps, axis=0, keepdims=True), rows
+    # Theano's C adds the taps one by one in the output's dtype: so does a sum over axis 0.
+    return taps, T.sum(taps, axis=0, keepdims=True, dtype=x.dtype, acc_dtype=x.dtype), rows
+
+
+def _pooled(
+    x: Any, ws: Sequence[Any], ignore_border: bool, stride: Sequence[Any], pad: Any, mode: str
+) -> Any:
+    """The built pooling; ``ws``, ``stride`` and ``pad`` may be symbolic scalars."""
+    T = _namespace.backend().tensor
+    nd = len(ws)
+    taps, pooled, rows = _taps(x, ws, ignore_border, stride, pad, mode)
+    pooled = pooled[0]  # (positions, images)
+    if mode.startswith("average"):
+        if mode == "average_inc_pad" and ignore_border:
+            size: Any = T.cast(_windows.product(ws), x.dtype)
+        else:  # the taps in the image (not in the padding, nor past the border)
+            pixels = _windows.product(_windows.static_shape(x)[x.ndim - nd :])
+            inside = T.neq(rows, pixels)
+            size = T.cast(inside.reshape((taps.shape[0], taps.shape[1])).sum(axis=0), x.dtype)
+            size = size.dimshuffle(0, "x")
+        if x.dtype.startswith(("int", "uint")):  # Theano's C divides ints truncating
+            pooled = T.cast(T.sgn(pooled) * (abs(pooled) // size), x.dtype)
+        else:
+            pooled = pooled / size
+    sizes = _windows.static_shape(x)[x.ndim - nd :]
+    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
+    lead = [x.shape[i] for i in range(x.ndim - nd)]
+    return pooled.T.reshape((*lead, *counts))
+
+
+def _out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
+    """Theano's ``Pool.out_shape`` in one dimension: windows along an image of length v."""
+    if all(isinstance(n, int) for n in (v, w, s, p)):  # known when the graph is built
+        if ignore_border:
+            return max((v + 2 * p - w) // s + 1, 0)
+        return (v - 1) // s + 1 if s >= w else max(0, (v - 1 - w + s) // s) + 1
+    if ignore_border:
+        return T.maximum((v + 2 * p - w) // s + 1, 0)
+    partial = T.maximum(0, (v - 1 - w + s) // s) + 1
+    if isinstance(s, int) and isinstance(w, int):
+        return (v - 1) // s + 1 if s >= w else partial
+    return T.switch(T.ge(s, w), (v - 1) // s + 1, partial)
