@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
+import case_groups
 import numpy as np
 
 DTYPES = ("float32", "float64")
@@ -142,10 +143,7 @@ def cases() -> List[Case]:
 
 
 def by_dtype() -> Dict[str, List[Case]]:
-    grouped: Dict[str, List[Case]] = {}
-    for case in cases():
-        grouped.setdefault(case.dtype, []).append(case)
-    return grouped
+    return case_groups.by_dtype(cases())
 
 
 def build(B: Any, nnet: Any, group: List[Case]) -> Tuple[list, list, list]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+import case_groups
 import numpy as np
 from harness import FLOATS, INTS
 
@@ -85,10 +86,7 @@ def cases() -> List[Case]:
 
 
 def by_dtype() -> Dict[str, List[Case]]:
-    grouped: Dict[str, List[Case]] = {}
-    for case in cases():
-        grouped.setdefault(case.dtype, []).append(case)
-    return grouped
+    return case_groups.by_dtype(cases())
 
 
 def output_names(case: Case) -> List[str]:

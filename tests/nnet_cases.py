@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
+import case_groups
 import numpy as np
 
 FLOATS = ("float32", "float64")
@@ -255,10 +256,7 @@ def cases() -> List[Case]:
 
 
 def by_dtype() -> Dict[str, List[Case]]:
-    grouped: Dict[str, List[Case]] = {}
-    for case in cases():
-        grouped.setdefault(case.dtype, []).append(case)
-    return grouped
+    return case_groups.by_dtype(cases())
 
 
 def build(B: Any, api: Any, group: List[Case]) -> Tuple[list, list, list]:

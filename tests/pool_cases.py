@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
+import case_groups
 import numpy as np
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
@@ -133,10 +134,7 @@ def cases() -> List[Case]:
 
 
 def by_dtype() -> Dict[str, List[Case]]:
-    grouped: Dict[str, List[Case]] = {}
-    for case in cases():
-        grouped.setdefault(case.dtype, []).append(case)
-    return grouped
+    return case_groups.by_dtype(cases())
 
 
 def out_shape(case: Case) -> Tuple[int, ...]:
