@@ -12,6 +12,7 @@ compiler (``config.cxx`` empty: no ``CorrMM``), the conv is built from standard 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from types import ModuleType
 from typing import Any, Optional, Sequence, Tuple
@@ -30,6 +31,26 @@ BORDER_MODES = (
     "'valid', 'full', 'half', a non-negative int, or a tuple of {dims} such ints"
     " or (before, after) pairs of them"
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Conv:
+    """What a convolution computes, as Theano's ``AbstractConv`` op holds it."""
+
+    convdim: int
+    input_shape: Any
+    filter_shape: Any
+    border_mode: Any
+    subsample: Sequence[int]
+    filter_flip: bool
+    filter_dilation: Sequence[int]
+    num_groups: int
+    unshared: bool = False
+
+    def checked(self, input: Any, filters: Any) -> Conv:
+        """Checked against ``input`` and ``filters`` as Theano checks, the border mode's
+        lists made tuples."""
+        return dataclasses.replace(self, border_mode=_check(self, input, filters))
 
 
 def native() -> Optional[ModuleType]:
@@ -63,7 +84,7 @@ def conv2d(
     unshared: bool = False,
 ) -> Any:
     """Theano's ``abstract_conv.conv2d``; see ``theano.tensor.nnet.conv2d``."""
-    return _conv(2, **locals())
+    return _conv(input, filters, Conv(2, *_after_filters(locals())))
 
 
 def conv3d(
@@ -78,7 +99,7 @@ def conv3d(
     num_groups: int = 1,
 ) -> Any:
     """Theano's ``abstract_conv.conv3d``: conv2d over (batch, channels, depth, rows, cols)."""
-    return _conv(3, unshared=False, **locals())
+    return _conv(input, filters, Conv(3, *_after_filters(locals())))
 
 
 def conv2d_transpose(
@@ -97,27 +118,25 @@ def conv2d_transpose(
     input, whose shape is ``output_shape``, for an output gradient ``input``."""
     T = _namespace.backend().tensor
     input, filters = T.as_tensor_variable(input), T.as_tensor_variable(filters)
-    border_mode = _check(
+    conv = Conv(
         2,
-        input,
-        filters,
         None,
         filter_shape,
         border_mode,
         input_dilation,
+        filter_flip,
         filter_dilation,
         num_groups,
         unshared,
-    )
-    module = native()
-    if module is not None:
+    ).checked(input, filters)
+    if native() is not None:
         nnet = _namespace.native_nnet()
         return nnet.conv2d_transpose(  # type: ignore[union-attr]
             input,
             filters,
             output_shape,
             filter_shape=filter_shape,
-            border_mode=border_mode,
+            border_mode=conv.border_mode,
             input_dilation=input_dilation,
             filter_flip=filter_flip,
             filter_dilation=filter_dilation,
@@ -126,93 +145,43 @@ def conv2d_transpose(
         )
     shape = [input.shape[0], filters.shape[1] * num_groups, output_shape[-2], output_shape[-1]]
     image = T.zeros(shape, dtype=input.dtype)
-    out = _built(
-        2,
-        image,
-        filters,
-        None,
-        filter_shape,
-        border_mode,
-        input_dilation,
-        filter_flip,
-        filter_dilation,
-        num_groups,
-    )
+    out = _built(image, filters, conv)
     return _namespace.backend().module.grad(None, wrt=image, known_grads={out: input})
 
 
-def _conv(
-    convdim: int,
-    input: Any,
-    filters: Any,
-    input_shape: Any,
-    filter_shape: Any,
-    border_mode: Any,
-    subsample: Sequence[int],
-    filter_flip: bool,
-    filter_dilation: Sequence[int],
-    num_groups: int,
-    unshared: bool,
-) -> Any:
+def _after_filters(arguments: dict) -> list:
+    """A conv function's arguments after ``input`` and ``filters``, in order."""
+    return [value for name, value in arguments.items() if name not in ("input", "filters")]
+
+
+def _conv(input: Any, filters: Any, conv: Conv) -> Any:
     T = _namespace.backend().tensor
     input, filters = T.as_tensor_variable(input), T.as_tensor_variable(filters)
-    border_mode = _check(
-        convdim,
-        input,
-        filters,
-        input_shape,
-        filter_shape,
-        border_mode,
-        subsample,
-        filter_dilation,
-        num_groups,
-        unshared,
-    )
+    conv = conv.checked(input, filters)
     module = native()
-    if module is not None:
-        conv = module.conv2d if convdim == 2 else module.conv3d
-        extra = {"unshared": unshared} if convdim == 2 else {}
-        return conv(  # by keyword: Aesara's and PyTensor's conv2d took image_shape 8th
-            input,
-            filters,
-            input_shape=input_shape,
-            filter_shape=filter_shape,
-            border_mode=border_mode,
-            subsample=tuple(subsample),
-            filter_flip=filter_flip,
-            filter_dilation=tuple(filter_dilation),
-            num_groups=num_groups,
-            **extra,
-        )
-    return _built(
-        convdim,
+    if module is None:
+        return _built(input, filters, conv)
+    function = module.conv2d if conv.convdim == 2 else module.conv3d
+    extra = {"unshared": conv.unshared} if conv.convdim == 2 else {}
+    return function(  # by keyword: Aesara's and PyTensor's conv2d took image_shape 8th
         input,
         filters,
-        input_shape,
-        filter_shape,
-        border_mode,
-        subsample,
-        filter_flip,
-        filter_dilation,
-        num_groups,
+        input_shape=conv.input_shape,
+        filter_shape=conv.filter_shape,
+        border_mode=conv.border_mode,
+        subsample=tuple(conv.subsample),
+        filter_flip=conv.filter_flip,
+        filter_dilation=tuple(conv.filter_dilation),
+        num_groups=conv.num_groups,
+        **extra,
     )
 
 
-def _built(
-    convdim: int,
-    input: Any,
-    filters: Any,
-    input_shape: Any,
-    filter_shape: Any,
-    border_mode: Any,
-    subsample: Sequence[int],
-    filter_flip: bool,
-    filter_dilation: Sequence[int],
-    num_groups: int,
-) -> Any:
+def _built(input: Any, filters: Any, conv: Conv) -> Any:
     """The conv built from standard ops, for checked arguments (the tests call it on every
     backend, native ones included)."""
     T = _namespace.backend().tensor
+    input_shape, filter_shape = conv.input_shape, conv.filter_shape
     kernel = _known(filters, filter_shape)
     if filter_shape is not None:  # Theano asserts the shapes it is given; so do we
         filters = T.specify_shape(
@@ -224,9 +193,16 @@ def _built(
             input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
         )
     taps = [k if k is not None else filters.shape[2 + i] for i, k in enumerate(kernel[2:])]
-    padding = _conv_built.pads(border_mode, taps, filter_dilation)
+    padding = _conv_built.pads(conv.border_mode, taps, conv.filter_dilation)
     out = _conv_built.conv(
-        T, input, filters, padding, subsample, filter_flip, filter_dilation, num_groups
+        T,
+        input,
+        filters,
+        padding,
+        conv.subsample,
+        conv.filter_flip,
+        conv.filter_dilation,
+        conv.num_groups,
     )
     pattern = (input.broadcastable[0], filters.broadcastable[0])
     if any(pattern):  # Theano's output is broadcastable where batch and out channels are
@@ -253,19 +229,11 @@ def _int(value: Any) -> Optional[int]:
         return int(value.data) if hasattr(value, "data") else None
 
 
-def _check(
-    convdim: int,
-    input: Any,
-    filters: Any,
-    input_shape: Any,
-    filter_shape: Any,
-    border_mode: Any,
-    subsample: Sequence[int],
-    filter_dilation: Sequence[int],
-    num_groups: int,
-    unshared: bool,
-) -> Any:
+def _check(conv: Conv, input: Any, filters: Any) -> Any:
     """Theano's checks, worded as sentences; returns the border mode, lists made tuples."""
+    convdim, input_shape, filter_shape = conv.convdim, conv.input_shape, conv.filter_shape
+    subsample, filter_dilation = conv.subsample, conv.filter_dilation
+    num_groups, unshared, border_mode = conv.num_groups, conv.unshared, conv.border_mode
     rank = 2 + convdim
     kernel_rank = rank + convdim if unshared else rank
     if unshared and native() is None:

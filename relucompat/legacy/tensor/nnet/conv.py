@@ -52,13 +52,11 @@ def conv2d(
                 subsample,
                 **kargs,
             )
-    border_mode = abstract_conv._check(
-        2, input, filters, image_shape, filter_shape, border_mode, subsample, (1, 1), 1, False
-    )
+    checked = abstract_conv.Conv(
+        2, image_shape, filter_shape, border_mode, subsample, True, (1, 1), 1
+    ).checked(input, filters)
     if input.dtype != filters.dtype:
         raise TypeError(
             f"input and filters must have one dtype; got {input.dtype} and {filters.dtype}"
         )
-    return abstract_conv._built(
-        2, input, filters, image_shape, filter_shape, border_mode, subsample, True, (1, 1), 1
-    )
+    return abstract_conv._built(input, filters, checked)
