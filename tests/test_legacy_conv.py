@@ -17,7 +17,7 @@ from typing import Any, Iterator, List
 import conv_cases
 import numpy as np
 import pytest
-from harness import Harness, backends_own, own_ops_in_float64
+from harness import Harness, backends_own, c_linker_limit, own_ops_in_float64
 
 import relucompat
 from relucompat.legacy.tensor import nnet
@@ -141,15 +141,7 @@ def linker_safe(h: Harness) -> contextlib.AbstractContextManager:
 
 
 def compiled(h: Harness, inputs: list, outputs: list) -> Any:
-    """``h.function``, or a skip where the whole-graph C linker meets a Dot it cannot
-    compile: without BLAS the backend's Dot has no C code (a limit of that linker on this
-    install, docs/legacy.md)."""
-    try:
-        return h.function(inputs, outputs)
-    except NotImplementedError:
-        if h.linker != "c":
-            raise
-        pytest.skip(f"{h.name}'s pure C linker has no C code for Dot without BLAS")
+    return c_linker_limit(h, lambda: h.function(inputs, outputs))
 
 
 def test_golden_file_matches_the_case_definitions():
