@@ -25,6 +25,7 @@ from harness import (
     backends_own,
     c_linker_limit,
     describe,
+    jax_float64,
     own_ops_in_float64,
     same_bits,
 )
@@ -176,7 +177,7 @@ def check(h: Harness, case: pool_cases.Case) -> None:
     native = use(h)
     got = computed(h, case.dtype)
     for name in pool_cases.output_names(case, no_grad(native)):
-        value = got[f"{case.id}|{name}"]
+        value = jax_float64(h, got[f"{case.id}|{name}"], case.dtype)
         key = f"{case.id}|{name}"
         if key not in golden():  # the gradient Theano lacks: the reference's
             want = pool_cases.reference(case)[name]
