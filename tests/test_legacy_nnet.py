@@ -27,10 +27,10 @@ GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "nnet-theano-1.0.5.np
 # The largest distance from Theano's value, in units in the last place of the larger of
 # |Theano's value| and (max |Theano's value| in that array) * 2**-10 (so that a gradient that
 # cancels to nearly zero counts at its array's scale), over every case, env and linker.
-# Measured: 169 under C linkers (batch normalization's mean and variance over 3 items), 372
-# in float32 and 1593 in float64 under numba, which reassociates sums (fastmath): batch
-# normalization's and softmax's gradients.
-BOUND_ULPS = {"float32": 512, "float64": 2048}
+# Measured: 169 under C linkers (batch normalization's mean and variance over 3 items); under
+# numba, which reassociates sums (fastmath), 884 in float32 (PyTensor 2.38) and 1593 in
+# float64 (PyTensor 3.3): batch normalization's and softmax's gradients.
+BOUND_ULPS = {"float32": 1024, "float64": 2048}
 # One exception, measured and not explained: under PyTensor 3's py linker the float64
 # invstd of batch_normalization_train comes out rounded to float32 (5.3e-8 relative, 4.7e8
 # ulp); the same graph under cvm and numba gives Theano's value to 1 ulp. Bound: float32's eps.
