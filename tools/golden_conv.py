@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
 import warnings
-from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
+import _theano_golden  # noqa: E402
 import conv_cases  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -28,12 +27,7 @@ OUT = os.path.join(HERE, "..", "tests", "golden", "conv-theano-1.0.5.npz")
 
 
 def main() -> int:
-    try:
-        version = metadata.version("Theano")
-    except metadata.PackageNotFoundError:
-        version = None
-    if version != "1.0.5":
-        sys.exit(f"golden_conv.py needs Theano 1.0.5 (found {version}); see its docstring")
+    _theano_golden.require_theano_1_0_5("golden_conv.py")
     import theano
     from theano.tensor import nnet
 
@@ -46,15 +40,9 @@ def main() -> int:
         for case in cases:
             for name in conv_cases.OUTPUTS:
                 arrays[f"{case.id}|{name}"] = values.pop(0)
-    produced_by = {
-        "command": "/work/bin/tenv py38-theano python tools/golden_conv.py",
-        "theano": theano.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "linker": theano.config.linker,
-        "blas__ldflags": theano.config.blas.ldflags,
-    }
+    produced_by = _theano_golden.produced_by(
+        "golden_conv.py", blas__ldflags=theano.config.blas.ldflags
+    )
     arrays["produced_by"] = np.array(json.dumps(produced_by, sort_keys=True))
     np.savez_compressed(OUT, **arrays)
     print(f"wrote {len(conv_cases.cases())} cases to {os.path.relpath(OUT)}")

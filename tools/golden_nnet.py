@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
 import warnings
-from importlib import metadata
 from types import SimpleNamespace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
+import _theano_golden  # noqa: E402
 import nnet_cases  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -29,12 +28,7 @@ OUT = os.path.join(HERE, "..", "tests", "golden", "nnet-theano-1.0.5.npz")
 
 
 def main() -> int:
-    try:
-        version = metadata.version("Theano")
-    except metadata.PackageNotFoundError:
-        version = None
-    if version != "1.0.5":
-        sys.exit(f"golden_nnet.py needs Theano 1.0.5 (found {version}); see its docstring")
+    _theano_golden.require_theano_1_0_5("golden_nnet.py")
     import theano
     import theano.tensor.nnet.bn
 
@@ -48,15 +42,7 @@ def main() -> int:
         for case_id, found in nnet_cases.split(group, values).items():
             for name, value in found.items():
                 arrays[f"{case_id}|{name}"] = value
-    produced_by = {
-        "command": "tox exec -e py38-theano -- python tools/golden_nnet.py",
-        "theano": theano.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "linker": theano.config.linker,
-        "floatX": theano.config.floatX,
-    }
+    produced_by = _theano_golden.produced_by("golden_nnet.py", floatX=theano.config.floatX)
     arrays["produced_by"] = np.array(json.dumps(produced_by, sort_keys=True))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     np.savez_compressed(OUT, **arrays)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
-from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
+import _theano_golden  # noqa: E402
 import numpy as np  # noqa: E402
 import pool_cases  # noqa: E402
 
@@ -26,12 +25,7 @@ OUT = os.path.join(HERE, "..", "tests", "golden", pool_cases.GOLDEN)
 
 
 def main() -> int:
-    try:
-        version = metadata.version("Theano")
-    except metadata.PackageNotFoundError:
-        version = None
-    if version != "1.0.5":
-        sys.exit(f"golden_pool.py needs Theano 1.0.5 (found {version}); see its docstring")
+    _theano_golden.require_theano_1_0_5("golden_pool.py")
     import theano
     from theano.tensor.signal import pool
 
@@ -43,14 +37,7 @@ def main() -> int:
         for case in group:
             for name in pool_cases.output_names(case, skip):
                 arrays[f"{case.id}|{name}"] = values.pop(0)
-    produced_by = {
-        "command": "tox exec -e py38-theano -- python tools/golden_pool.py",
-        "theano": theano.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "linker": theano.config.linker,
-    }
+    produced_by = _theano_golden.produced_by("golden_pool.py")
     arrays["produced_by"] = np.array(json.dumps(produced_by, sort_keys=True))
     np.savez_compressed(OUT, **arrays)
     print(f"wrote {len(arrays) - 1} arrays to {os.path.relpath(OUT)}")

@@ -12,26 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
-from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
+import _theano_golden  # noqa: E402
 import golden_cases  # noqa: E402
-import numpy as np  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "tests", "golden", "theano-1.0.5.json")
 
 
 def main() -> int:
-    try:
-        version = metadata.version("Theano")
-    except metadata.PackageNotFoundError:
-        version = None
-    if version != "1.0.5":
-        sys.exit(f"make_golden.py needs Theano 1.0.5 (found {version}); see its docstring")
+    _theano_golden.require_theano_1_0_5("make_golden.py")
     import theano
     from theano.tensor.nnet import relu
 
@@ -41,15 +34,7 @@ def main() -> int:
         values = theano.function(inputs, outputs, on_unused_input="ignore")(*feed)
         results.extend(golden_cases.record(cases, values))
     document = {
-        "produced_by": {
-            "command": "tox exec -e py38-theano -- python tools/make_golden.py",
-            "theano": theano.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "linker": theano.config.linker,
-            "floatX": theano.config.floatX,
-        },
+        "produced_by": _theano_golden.produced_by("make_golden.py", floatX=theano.config.floatX),
         "cases": results,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
