@@ -208,6 +208,7 @@ def own_ops_in_float64(h: Harness, native: bool, dtype: str, what: str) -> None:
         pytest.skip(f"{h.name} runs its own {what}: checked in float64 only")
 
 
+@functools.lru_cache(maxsize=None)  # tests call it per Hypothesis example
 def supports(h: Harness, dtype: str) -> bool:
     """Whether this backend and linker compile ``dtype`` at all (numba has no float16)."""
     x = h.var(dtype)
