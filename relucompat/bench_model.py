@@ -5,13 +5,16 @@ relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDA
 in the same run: the median of warm steps, and compile time apart. ``lenet`` builds its
 convolutions and pooling through :mod:`relucompat.legacy`, exactly as a legacy script under
 ``relucompat run`` does (the backend's own ops on Theano). The peak memory of a step is
-measured for the ``"theano"`` route: the resident set's high-water mark during the steps,
-over the resident set before them.
+measured for the ``"theano"`` route in a fresh interpreter: the resident set's high-water
+mark during warm steps, over the resident set before them.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -141,7 +144,7 @@ def run(
                 "batch": batch,
                 "candidates": results,
                 "fastest_by_hand": fastest["name"],
-                "peak_step_bytes": _peak_step_bytes(backend, chosen, batch, dtype, mode),
+                "peak_step_bytes": _peak_step_bytes(backend, chosen, batch, dtype, linker),
             }
         )
     return {
@@ -163,6 +166,12 @@ def check_options(batches: Optional[Sequence[int]], candidates: Optional[Sequenc
     if unknown:
         raise ValueError(
             f"unknown candidate {unknown[0]!r}; the candidates are: {', '.join(known)}"
+        )
+    if candidates and all(name.startswith("relucompat") for name in candidates):
+        hand = [name for name in known if not name.startswith("relucompat")]
+        raise ValueError(
+            "--candidate needs at least one hand formulation to compare against, "
+            f"such as {hand[0]!r}"
         )
 
 
@@ -208,22 +217,53 @@ def _time_step(
 
 
 def _peak_step_bytes(
-    backend: Loaded, model: Model, batch: int, dtype: str, mode: Any
+    backend: Loaded, model: Model, batch: int, dtype: str, linker: Optional[str]
 ) -> Optional[int]:
-    """The resident set's peak during warm steps over its size before them (Linux only:
-    writing 5 to /proc/self/clear_refs resets the peak)."""
-    theano_route = next(c for c in CANDIDATES if c.name == "relucompat theano")
-    function, data = _step(backend, model, _activation(backend, theano_route), batch, dtype, mode)
-    finished(function(*data))
-    try:
-        with open("/proc/self/clear_refs", "w") as stream:
-            stream.write("5")
-        before = _status_kib("VmRSS")
-        for _ in range(3):
-            finished(function(*data))
-        return (_status_kib("VmHWM") - before) * 1024
-    except OSError:
+    """The transient memory of a warm ``"theano"``-route step, measured in a fresh
+    interpreter (Linux only), so that no other candidate's memory or allocator state is in
+    it: see :func:`_measure_peak_here`."""
+    if not sys.platform.startswith("linux"):
         return None
+    # glibc's default raises its mmap threshold after each large free, after which a warm
+    # step's temporaries come from a heap that stays resident and the peak reads 0; a fixed
+    # threshold hands every block over 64 KiB back to the system when it is freed.
+    environ = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
+    arguments = [backend.distribution.name, model.name, str(batch), dtype, linker or ""]
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK_CHILD, *arguments],
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"measuring peak memory failed:\n{child.stderr.strip()}")
+    return int(child.stdout.split()[-1])
+
+
+_PEAK_CHILD = (
+    "import sys; from relucompat.bench_model import _measure_peak_here as m; m(*sys.argv[1:])"
+)
+
+
+def _measure_peak_here(name: str, model: str, batch: str, dtype: str, linker: str) -> None:
+    """Print the resident set's high-water mark during three warm steps over the resident
+    set before them (writing 5 to /proc/self/clear_refs resets the mark)."""
+    from relucompat import discovery
+
+    discovery.use(name)
+    backend = discovery.default()
+    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    mode = compile_mode(backend, linker or None)
+    function, data = _step(
+        backend, MODELS[model], _activation(backend, route), int(batch), dtype, mode
+    )
+    finished(function(*data))
+    with open("/proc/self/clear_refs", "w") as stream:
+        stream.write("5")
+    before = _status_kib("VmRSS")
+    for _ in range(3):
+        finished(function(*data))
+    print((_status_kib("VmHWM") - before) * 1024)
 
 
 def _status_kib(field: str) -> int:

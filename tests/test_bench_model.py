@@ -13,10 +13,10 @@ from harness import expected
 from relucompat import bench_model
 
 # CI time: each candidate compiles its own training step (LeNet's from cold takes a minute
-# or two); the LeNet example already runs the "theano" route's convnet.
+# or two). The peak-memory child compiles the "theano" route's step again, from the caches.
 CANDIDATES = {
     "mlp": ("x*(x>0)", "relucompat theano", "relucompat strict"),
-    "lenet": ("x*(x>0)", "relucompat strict"),
+    "lenet": ("x*(x>0)", "relucompat theano"),
 }
 
 
@@ -44,7 +44,8 @@ def test_a_training_step_per_candidate(model, tmp_path):
     for candidate in row["candidates"]:
         assert candidate["step_seconds"] > 0 and candidate["compile_seconds"] > 0
         assert candidate["step_vs_fastest_by_hand"] > 0
-    assert row["peak_step_bytes"] is None or row["peak_step_bytes"] >= 0
+    if sys.platform.startswith("linux"):  # a step's temporaries are well over 64 KiB
+        assert row["peak_step_bytes"] > 0
     assert f"relucompat bench --model {model}" in done.stdout
 
 
@@ -54,6 +55,10 @@ def test_a_training_step_per_candidate(model, tmp_path):
     [
         (["--batch", "0"], "--batch must be at least 1"),
         (["--candidate", "relu6"], "unknown candidate 'relu6'; the candidates are: nnet.relu"),
+        (
+            ["--candidate", "relucompat strict"],
+            "--candidate needs at least one hand formulation to compare against, such as",
+        ),
     ],
 )
 def test_bad_options_exit_2(option, message):
