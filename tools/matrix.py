@@ -43,15 +43,20 @@ def _commands(value: str) -> List[List[str]]:
     return [line.split() for line in _lines(value)]
 
 
-def _set_env(value: str, base: Dict[str, str]) -> Dict[str, str]:
+def _set_env(value: str, base: Dict[str, str], config: configparser.ConfigParser) -> Dict[str, str]:
     found = {}
     for line in _lines(value):
         if line == "{[testenv]set_env}":
             found.update(base)
         else:
             key, _, val = line.partition("=")
-            found[key.strip()] = val.strip()
+            found[key.strip()] = _substitute(val.strip(), config)
     return found
+
+
+def _substitute(value: str, config: configparser.ConfigParser) -> str:
+    """tox's ``{[section]key}``, from another section of tox.ini."""
+    return re.sub(r"\{\[([\w:.-]+)\](\w+)\}", lambda m: config[m[1]][m[2]].strip(), value)
 
 
 def _config(path: str) -> configparser.ConfigParser:
@@ -70,7 +75,7 @@ def pairings(path: str = TOX_INI) -> List[Pairing]:
     """Every env of tox.ini's env_list, with what it installs, sets and runs."""
     config = _config(path)
     base = config["testenv"]
-    base_env = _set_env(base.get("set_env", ""), {})
+    base_env = _set_env(base.get("set_env", ""), {}, config)
     found = []
     for name in env_list(path):
         section = config[f"testenv:{name}"] if config.has_section(f"testenv:{name}") else base
@@ -85,7 +90,7 @@ def pairings(path: str = TOX_INI) -> List[Pairing]:
                     e.strip() for e in section.get("extras", base["extras"]).split(",") if e.strip()
                 ],
                 deps=_lines(section.get("deps", "")),
-                set_env=_set_env(section.get("set_env", base.get("set_env", "")), base_env),
+                set_env=_set_env(section.get("set_env", base.get("set_env", "")), base_env, config),
                 commands=_commands(section.get("commands", base["commands"])),
                 commands_post=_commands(
                     section.get("commands_post", base.get("commands_post", ""))
