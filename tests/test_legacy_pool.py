@@ -69,7 +69,10 @@ def computed(h: Harness, dtype: str) -> dict:
     """Each case's values, keyed ``id|output``."""
     native = use(h)
     if native or h.linker == "jax":
-        group = [c for c in pool_cases.by_dtype()[dtype] if native or c.every_linker]
+        # The backend's own op takes the subset too: it shows each argument reaches the op,
+        # and the whole grid would check only the backend's own arithmetic (at 80 modules
+        # of cold C compilation on Theano).
+        group = [c for c in pool_cases.by_dtype()[dtype] if c.every_linker]
         if h.linker == "jax":  # measured, not yet explained: see docs/legacy.md, Limits
             group = [c for c in group if c.function != "max_pool_2d_same_size"]
         return legacy_values(h, group, native)
