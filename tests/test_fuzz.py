@@ -3,7 +3,7 @@
 
 Compiled once per backend, linker and dtype (values are elementwise, so a 1-D function
 serves arrays of any shape, flattened); shapes themselves are checked by a 3-D function.
-The number of examples follows the Hypothesis profile: 500 per test in tox ("ci"),
+The number of examples follows the Hypothesis profile: 200 per test in tox ("ci"),
 20,000 with ``--hypothesis-profile=thorough``. ``--hypothesis-show-statistics`` prints them.
 """
 
