@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from relucompat.bench import CANDIDATES, Candidate, compile_mode, finished, provenance
+from relucompat.bench import CANDIDATES, Candidate, by_hand, compile_mode, finished, provenance
 from relucompat.lineage import Loaded
 
 __all__ = ["MODELS", "SCHEMA", "check_options", "render_text", "run"]
@@ -132,9 +132,9 @@ def run(
                 continue
             say(f"{model} batch {batch}: {candidate.name}")
             results.append(_time_step(backend, chosen, candidate, batch, dtype, repeat, mode))
-        by_hand = [r for r in results if not r["name"].startswith("relucompat")]
-        fastest = min(by_hand, key=lambda r: r["step_seconds"])
-        fastest_compile = min(r["compile_seconds"] for r in by_hand)
+        hand_made = [r for r in results if by_hand(r["name"])]
+        fastest = min(hand_made, key=lambda r: r["step_seconds"])
+        fastest_compile = min(r["compile_seconds"] for r in hand_made)
         for result in results:
             result["step_vs_fastest_by_hand"] = result["step_seconds"] / fastest["step_seconds"]
             result["compile_vs_fastest_by_hand"] = result["compile_seconds"] / fastest_compile
@@ -167,8 +167,8 @@ def check_options(batches: Optional[Sequence[int]], candidates: Optional[Sequenc
         raise ValueError(
             f"unknown candidate {unknown[0]!r}; the candidates are: {', '.join(known)}"
         )
-    if candidates and all(name.startswith("relucompat") for name in candidates):
-        hand = [name for name in known if not name.startswith("relucompat")]
+    if candidates and not any(by_hand(name) for name in candidates):
+        hand = [name for name in known if by_hand(name)]
         raise ValueError(
             "--candidate needs at least one hand formulation to compare against, "
             f"such as {hand[0]!r}"

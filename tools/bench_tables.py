@@ -16,7 +16,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from relucompat.bench import contract_mark  # noqa: E402
+from relucompat.bench import by_hand, contract_mark  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 MODELS_START, MODELS_END = "<!-- bench-models:start -->", "<!-- bench-models:end -->"
@@ -66,7 +66,7 @@ def models(found):
     for r in found:
         for row in r["batches"]:
             for c in row["candidates"]:
-                if not c["name"].startswith("relucompat"):
+                if by_hand(c["name"]):
                     continue
                 theano_step, theano_peak = theano_steps.get(
                     (r["model"], row["batch"], c["name"]), (None, None)
