@@ -55,8 +55,12 @@ def _set_env(value: str, base: Dict[str, str], config: configparser.ConfigParser
 
 
 def _substitute(value: str, config: configparser.ConfigParser) -> str:
-    """tox's ``{[section]key}``, from another section of tox.ini."""
-    return re.sub(r"\{\[([\w:.-]+)\](\w+)\}", lambda m: config[m[1]][m[2]].strip(), value)
+    """tox's ``{[section]key}``, from another section of tox.ini (itself substituted)."""
+    return re.sub(
+        r"\{\[([\w:.-]+)\](\w+)\}",
+        lambda m: _substitute(config[m[1]][m[2]].strip(), config),
+        value,
+    )
 
 
 def _config(path: str) -> configparser.ConfigParser:
