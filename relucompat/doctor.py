@@ -79,9 +79,9 @@ def clash_notes(backends: List[Backend]) -> List[str]:
     """A note per pair of backends that import their C extensions under the same names."""
     shared = ", ".join(SHARED_C_MODULES)
     return [
-        f"{a.import_name} and {b.import_name} both import their compiled C VM and helpers as "
-        f"{shared}: relucompat loads each with its own, so both compile in one process once "
-        f"relucompat has loaded them, but not after code of one compiled before relucompat "
+        f"{a.import_name} and {b.import_name} import their compiled C VM and helpers under "
+        f"the same names ({shared}): relucompat binds each to its own when it loads them, "
+        f"so both compile in one process, unless one compiled with C before relucompat "
         f"loaded the other."
         for i, a in enumerate(backends)
         for b in backends[i + 1 :]
