@@ -178,16 +178,33 @@ def load_apart(backend: Backend, others: Sequence[Backend]) -> Loaded:
 
 @contextlib.contextmanager
 def _apart() -> Iterator[None]:
-    """Hide the shared-name C extensions in ``sys.modules``; restore them afterwards."""
+    """Hide the shared-name C extensions from ``import``; restore what was there afterwards.
+
+    Hidden from ``sys.modules``, and from ``sys.path`` too: a backend that compiles one
+    of them cold leaves its compiledir there (its ``try_import`` deletes it only after an
+    import that succeeds), where the other's first ``import scan_perform`` would find it.
+    """
     held = _shared_c_modules()
     for name in held:
         del sys.modules[name]
+    path = list(sys.path)
+    sys.path[:] = [entry for entry in path if not _holds_shared_c(entry)]
     try:
         yield
     finally:
+        sys.path[:] = path
         for name in _shared_c_modules():
             del sys.modules[name]
         sys.modules.update(held)
+
+
+def _holds_shared_c(entry: object) -> bool:
+    """Whether a ``sys.path`` entry is a backend's compiledir."""
+    import os
+
+    return isinstance(entry, str) and any(
+        os.path.isdir(os.path.join(entry, name)) for name in SHARED_C_MODULES
+    )
 
 
 def _shared_c_modules() -> Dict[str, ModuleType]:
