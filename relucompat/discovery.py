@@ -17,6 +17,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from relucompat._warnings import warn
 from relucompat.lineage import Backend, Installed, Loaded, registry
+from relucompat.lineage._base import load_apart
 
 __all__ = [
     "BackendInfo",
@@ -98,7 +99,8 @@ def load(backend: Backend) -> Loaded:
             before = set(sys.modules)
             with _OutputCapture() as output:
                 try:
-                    loaded = backend.load()
+                    imported = [b for b in registry() if b.import_name in sys.modules]
+                    loaded = load_apart(backend, imported)
                 except Exception as exc:  # a broken install must not break discovery
                     import traceback
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 
 from relucompat import __version__, discovery, oracle
 from relucompat.lineage import Backend, Loaded, registry
+from relucompat.lineage._base import SHARED_C_MODULES
 from relucompat.route import explain
 
 __all__ = ["NO_BACKEND", "OK", "SCHEMA", "SELF_CHECK_FAILED", "edges", "render_text", "report"]
@@ -75,11 +76,13 @@ def _backend_entry(info: discovery.BackendInfo) -> Dict[str, Any]:
 
 
 def clash_notes(backends: List[Backend]) -> List[str]:
-    """A note per pair of backends whose C VMs cannot share one process."""
+    """A note per pair of backends that import their C extensions under the same names."""
+    shared = ", ".join(SHARED_C_MODULES)
     return [
-        f"{a.import_name} and {b.import_name} both load their C VM as a module named "
-        f"{a.c_vm_module}: in one process, only the first of them to compile can use the "
-        f"cvm linker."
+        f"{a.import_name} and {b.import_name} import their compiled C VM and helpers under "
+        f"the same names ({shared}): relucompat binds each to its own when it loads them, "
+        f"so both compile in one process, unless one compiled with C before relucompat "
+        f"loaded the other."
         for i, a in enumerate(backends)
         for b in backends[i + 1 :]
         if a.clashes_with(b)
@@ -87,11 +90,8 @@ def clash_notes(backends: List[Backend]) -> List[str]:
 
 
 def self_check_in_fresh_process() -> Dict[str, Any]:
-    """The self-check as a fresh program sees it: importing only the backend it uses.
-
-    Listing the backends imports all of them, and Theano and Aesara cannot both compile
-    with their C VM in one process (both load a module named ``lazylinker_ext``).
-    """
+    """The self-check as a fresh program sees it: importing only the backend it uses
+    (listing the backends imports all of them)."""
     script = "import json, relucompat.doctor as d; print(json.dumps(d.self_check_here()))"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     if done.returncode != 0 or not done.stdout.strip():

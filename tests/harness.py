@@ -28,9 +28,6 @@ INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"
 ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
 LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
 # Set from ``pytest --relucompat-backend NAME``: test that backend alone in this process.
-# Backends whose C VMs clash (``Backend.clashes_with``: Theano and Aesara both load a module
-# named ``lazylinker_ext``) cannot both compile with it in one process, so py38-multi runs
-# one pass per backend.
 ONLY_VAR = "RELUCOMPAT_TEST_ONLY"
 
 

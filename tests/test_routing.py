@@ -84,8 +84,7 @@ def several_promised():
 
 
 def test_each_variable_routes_to_its_own_backend_in_one_process():
-    # A fresh process: building graphs of both side by side is the point; compiling both
-    # with the C VM in one process is what Theano and Aesara themselves cannot do.
+    # A fresh process: building graphs of both side by side is the point.
     names = several_promised()
     seen = run(
         f"""
@@ -101,6 +100,47 @@ def test_each_variable_routes_to_its_own_backend_in_one_process():
         """
     )
     assert seen == {name: [name, name, name] for name in names}
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["preferred-first", "preferred-last"])
+def test_two_backends_compile_with_their_c_vms_in_one_process(reverse):
+    # Theano, Aesara and PyTensor import their compiled C VM by one name, lazylinker_ext:
+    # relucompat loads the second with its own. Compile relu and its gradient with each in
+    # turn, twice (the second round compiles anew), and check that the C VM ran them.
+    names = several_promised()[::-1] if reverse else several_promised()
+    seen = run(
+        f"""
+        import json
+        import numpy as np
+        from relucompat import discovery, relu
+        from relucompat.lineage import registry
+
+        loaded = {{b.import_name: discovery.load(b) for n in {names!r}
+                  for b in registry() if b.import_name == n}}
+        found = []
+        for round in range(2):
+            for name, backend in loaded.items():
+                T = backend.tensor
+                x, alpha = T.dvector("x"), T.dscalar("alpha")
+                y = relu(x, alpha)
+                g = T.grad(T.sum(y * np.arange(1.0, 5.0)), x)
+                mode = backend.module.compile.mode.Mode(linker="cvm")
+                f = backend.module.function([x, alpha], [y, g], mode=mode)
+                vm = getattr(f, "vm", None) or f.fn
+                c_vm = any(c.__module__ == "lazylinker_ext" for c in type(vm).__mro__)
+                outs = f([-2.0, -0.5, 1.5, 3.0], 0.25 * (round + 1))
+                found.append([name, c_vm] + [o.tolist() for o in outs])
+        print(json.dumps(found))
+        """
+    )
+    want = []
+    for alpha in (0.25, 0.5):
+        slope = np.array([alpha, alpha, 1.0, 1.0])
+        x = np.array([-2.0, -0.5, 1.5, 3.0])
+        want += [
+            [name, True, (slope * x).tolist(), (slope * np.arange(1, 5)).tolist()] for name in names
+        ]
+    assert seen == want
 
 
 def test_two_backends_in_one_call_is_a_type_error():

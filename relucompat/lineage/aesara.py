@@ -23,5 +23,9 @@ BACKEND = Backend(
     providers=(Provider("aesara", extra="aesara"),),
     priority=1,
     native_module="aesara.tensor.nnet",
-    c_vm_module="lazylinker_ext",
+    c_importers=(
+        "aesara.link.c.lazylinker_c",
+        "aesara.link.c.cutils",
+        "aesara.scan.scan_perform_ext",
+    ),
 )

@@ -24,5 +24,9 @@ BACKEND = Backend(
     priority=0,
     native_module="pytensor.tensor.nnet",
     relu_removed_in="2.9.0",
-    c_vm_module="lazylinker_ext",
+    c_importers=(
+        "pytensor.link.c.lazylinker_c",
+        "pytensor.link.c.cutils",
+        "pytensor.scan.scan_perform_ext",
+    ),
 )

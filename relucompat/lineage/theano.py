@@ -37,6 +37,13 @@ BACKEND = Backend(
     ),
     priority=2,
     native_module="theano.tensor.nnet",
-    c_vm_module="lazylinker_ext",
+    c_importers=(
+        "theano.gof.lazylinker_c",  # Theano, Theano-PyMC 1.0
+        "theano.gof.cutils",
+        "theano.scan_module.scan_perform_ext",
+        "theano.link.c.lazylinker_c",  # Theano-PyMC 1.1
+        "theano.link.c.cutils",
+        "theano.scan.scan_perform_ext",
+    ),
     pick=_pick,
 )
