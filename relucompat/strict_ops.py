@@ -60,13 +60,17 @@ def _relu_op(backend: Loaded, x_type: Any) -> Any:
 def masked(T: Any, g: Any, x: Any) -> Any:
     """``g`` where ``x > 0``, else 0: the strict gradient.
 
-    ``g * (x > 0)`` with a zero of x's dtype, but with the comparison passed through an
-    integer ``abs``, which changes no value (it is 0 or 1). When ``g`` is a constant (the
-    gradient of a sum), the rewriters drop the product and would leave a cast from bool to
-    float, which gcc does not vectorize (an unsigned char from a float comparison): the
-    ``abs`` keeps an integer step between them, which it does (docs/performance.md). The
-    integer is the widest that ``g``'s dtype absorbs, so the product keeps that dtype and
-    the mask is narrowed no more than needed.
+    The mask ``x > 0`` is cast to an integer and passed through ``abs``, which changes no
+    value (it is 0 or 1) but is an integer step that the rewriters keep. Without it, when
+    ``g`` is a constant (the gradient of a sum), they drop the product and leave a cast
+    from bool to float, whose C loop gcc does not vectorize (it made that gradient 2.4-5.6x
+    the fastest candidate on every C linker; docs/performance.md). The integer is the
+    widest whose product with ``g`` keeps ``g``'s dtype, so that the mask is narrowed no
+    more than needed.
+
+    Also measured, and slower: a Python 0 (Theano's C then compares against an int8), an
+    explicit cast to x's dtype (up to 1.6x with a real ``g``), and ``switch(x > 0, g, 0)``
+    (5 ms on Theano and Aesara once ``g`` is a constant).
     """
     positive = T.gt(x, T.constant(0, dtype=x.dtype))
     return g * abs(T.cast(positive, _MASK_DTYPES.get(g.dtype, "int8")))
