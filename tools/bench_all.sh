@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench
 # env[:linker]; the other envs of the matrix repeat these backends (multi, broken*).
 for pairing in py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28 \
-               py311-pytensor2 py313-pytensor3 py312-pytensor3-jax:jax; do
+               py311-pytensor2 py311-pytensor30 py313-pytensor3 py312-pytensor3-jax:jax; do
     env=${pairing%%:*}
     linker=()
     [ "$pairing" != "$env" ] && linker=(--linker "${pairing#*:}")
