@@ -16,8 +16,7 @@ import threading
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from relucompat._warnings import warn
-from relucompat.lineage import Backend, Installed, Loaded, registry
-from relucompat.lineage._base import load_apart
+from relucompat.lineage import Backend, Installed, Loaded, load_apart, registry
 
 __all__ = [
     "BackendInfo",

@@ -13,8 +13,7 @@ import time
 from typing import Any, Dict, List
 
 from relucompat import __version__, discovery, oracle
-from relucompat.lineage import Backend, Loaded, registry
-from relucompat.lineage._base import SHARED_C_MODULES
+from relucompat.lineage import SHARED_C_MODULES, Backend, Loaded, registry
 from relucompat.route import explain
 
 __all__ = ["NO_BACKEND", "OK", "SCHEMA", "SELF_CHECK_FAILED", "edges", "render_text", "report"]

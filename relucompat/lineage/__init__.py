@@ -10,8 +10,17 @@ import importlib
 from typing import Tuple
 
 from relucompat.lineage._base import Backend, Installed, Loaded, Provider
+from relucompat.lineage._shared_c import SHARED_C_MODULES, load_apart
 
-__all__ = ["Backend", "Installed", "Loaded", "Provider", "registry"]
+__all__ = [
+    "SHARED_C_MODULES",
+    "Backend",
+    "Installed",
+    "Loaded",
+    "Provider",
+    "load_apart",
+    "registry",
+]
 
 
 def __dir__() -> list[str]:

@@ -7,12 +7,11 @@ place in the preference order. Nothing here imports a backend until :meth:`Backe
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import sys
 import warnings
 from types import ModuleType
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
 
 
 class Provider(NamedTuple):
@@ -49,18 +48,8 @@ class Backend(NamedTuple):
 
     def clashes_with(self, other: Backend) -> bool:
         """Whether this backend and ``other`` import C extensions under the same names, so
-        that the second to import finds the first's (see :func:`load_apart`)."""
+        that the second to import finds the first's (see ``_shared_c.load_apart``)."""
         return other != self and bool(self.c_importers) and bool(other.c_importers)
-
-    def bind_c_modules(self) -> None:
-        """Import the modules that import this backend's shared-name C extensions now, so
-        that they hold this backend's own, whatever ``sys.modules`` holds later."""
-        # A name of another layout fails, and so does one that cannot compile: the backend
-        # meets that error again where it needs the module, and has its own fallback there.
-        for name in self.c_importers:
-            with warnings.catch_warnings(), contextlib.suppress(Exception):
-                warnings.simplefilter("ignore")
-                importlib.import_module(name)
 
     def no_native_relu(self) -> str:
         """Why this backend has no ``nnet.relu``, as a clause."""
@@ -148,71 +137,6 @@ class Backend(NamedTuple):
                 return None, []
         relu = getattr(nnet, "relu", None)
         return (relu if callable(relu) else None), _lines(caught)
-
-
-# The top-level names under which Theano, Aesara and PyTensor import the C extensions they
-# compile (each into its own compiledir): the C VM, run_cthunk and scan's inner loop.
-SHARED_C_MODULES = ("lazylinker_ext", "cutils_ext", "scan_perform")
-
-
-def load_apart(backend: Backend, others: Sequence[Backend]) -> Loaded:
-    """``backend.load()`` in a process that has imported ``others``: where they import C
-    extensions under the names ``backend`` uses, each binds its own.
-
-    Each backend checks the version of the ``lazylinker_ext`` it imports, so one that
-    imports the other's fails (``AssertionError`` in its ``lazylinker_c``). Here each binds
-    its own (``bind_c_modules``) with the others' out of ``sys.modules``, which are put
-    back afterwards: what a backend has bound stays its own, whatever is imported later.
-    """
-    sharing = [other for other in others if backend.clashes_with(other)]
-    if not sharing:
-        return backend.load()
-    for other in sharing:  # one imported by hand may not have imported its own yet
-        with _apart():
-            other.bind_c_modules()
-    with _apart():
-        loaded = backend.load()
-        backend.bind_c_modules()
-    return loaded
-
-
-@contextlib.contextmanager
-def _apart() -> Iterator[None]:
-    """Hide the shared-name C extensions from ``import``; restore what was there afterwards.
-
-    Hidden from ``sys.modules``, and from ``sys.path`` too: a backend that compiles one
-    of them cold leaves its compiledir there (its ``try_import`` deletes it only after an
-    import that succeeds), where the other's first ``import scan_perform`` would find it.
-    """
-    held = _shared_c_modules()
-    for name in held:
-        del sys.modules[name]
-    path = list(sys.path)
-    sys.path[:] = [entry for entry in path if not _holds_shared_c(entry)]
-    try:
-        yield
-    finally:
-        sys.path[:] = path
-        for name in _shared_c_modules():
-            del sys.modules[name]
-        sys.modules.update(held)
-
-
-def _holds_shared_c(entry: object) -> bool:
-    """Whether a ``sys.path`` entry is a backend's compiledir."""
-    import os
-
-    return isinstance(entry, str) and any(
-        os.path.isdir(os.path.join(entry, name)) for name in SHARED_C_MODULES
-    )
-
-
-def _shared_c_modules() -> Dict[str, ModuleType]:
-    return {
-        name: module
-        for name, module in list(sys.modules.items())
-        if name.partition(".")[0] in SHARED_C_MODULES
-    }
 
 
 class Loaded:
