@@ -3,20 +3,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from harness import ONLY_VAR, Harness, expected, harnesses
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--relucompat-backend",
-        help="test only this backend (by import name) in this process",
-    )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    only = config.getoption("--relucompat-backend")
-    if only:
-        os.environ[ONLY_VAR] = only
+from harness import Harness, expected, harnesses
 
 
 def pytest_report_header() -> str:

@@ -27,8 +27,6 @@ INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"
 
 ENV_VAR = "RELUCOMPAT_TEST_BACKENDS"
 LINKERS_VAR = "RELUCOMPAT_TEST_LINKERS"
-# Set from ``pytest --relucompat-backend NAME``: test that backend alone in this process.
-ONLY_VAR = "RELUCOMPAT_TEST_ONLY"
 
 
 @dataclass(frozen=True)
@@ -51,15 +49,10 @@ def expected() -> Optional[Dict[str, Promise]]:
 
 @functools.lru_cache(maxsize=None)
 def loaded_backends() -> Tuple[Loaded, ...]:
-    """The backends this process tests: the promised ones, or the one of this pass."""
+    """The backends this process tests: the promised ones, or every one that loads."""
     promised = expected()
-    only = os.environ.get(ONLY_VAR)
-    if only and promised is not None and only not in promised:
-        raise ValueError(f"--relucompat-backend {only}: this env promises {sorted(promised)}")
     found = []
     for backend in registry():
-        if only and backend.import_name != only:
-            continue
         if promised is not None and backend.import_name not in promised:
             continue
         if promised is None and not backend.present():
