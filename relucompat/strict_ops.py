@@ -57,6 +57,10 @@ def _relu_op(backend: Loaded, x_type: Any) -> Any:
     return _op_from_graph(backend, [x], out, RELU_PULLBACK, RELU_PUSHFORWARD, "relu_strict")
 
 
+# For each float dtype, the widest integer whose product with it keeps the float's dtype.
+_MASK_DTYPES = {"float16": "int8", "float32": "int16", "float64": "int32"}
+
+
 def masked(T: Any, g: Any, x: Any) -> Any:
     """``g`` where ``x > 0``, else 0: the strict gradient.
 
@@ -74,10 +78,6 @@ def masked(T: Any, g: Any, x: Any) -> Any:
     """
     positive = T.gt(x, T.constant(0, dtype=x.dtype))
     return g * abs(T.cast(positive, _MASK_DTYPES.get(g.dtype, "int8")))
-
-
-# For each float dtype, the widest integer whose product with it keeps the float's dtype.
-_MASK_DTYPES = {"float16": "int8", "float32": "int16", "float64": "int32"}
 
 
 def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
