@@ -190,6 +190,61 @@ def jax_float64(h: Harness, value: Any, dtype: str) -> Any:
     return value
 
 
+def made_the_golden_data(h: Harness) -> bool:
+    """Whether ``h`` is what made the legacy golden data: Theano 1.0.5's own ops under its
+    default linker (tools/golden_*.py). There a legacy graph equal to the script's gives the
+    golden values by construction, so the tests compare graphs (see
+    :func:`assert_same_graph`) instead of compiling them, which on a cold cache cost CI
+    minutes per grid for bits that are the golden file's own."""
+    return h.loaded.distribution.name == "theano" and h.linker == "default"
+
+
+def assert_same_graph(
+    h: Harness, ours: Tuple[list, list, list], theirs: Tuple[list, list, list]
+) -> None:
+    """``ours`` and ``theirs``, each ``(inputs, outputs, feed)`` of a case builder, compute
+    the same graph on the same data: equal ops, equal constants, the same wiring from
+    corresponding inputs."""
+    (ins_a, outs_a, feed_a), (ins_b, outs_b, feed_b) = ours, theirs
+    assert len(outs_a) == len(outs_b) and len(ins_a) == len(ins_b)
+    assert all(same_bits(a, b) for a, b in zip(feed_a, feed_b))
+    pairs = dict(zip(ins_a, ins_b))
+    for i, (a, b) in enumerate(zip(outs_a, outs_b)):
+        assert _same_variable(a, b, pairs), f"output {i} is not Theano's graph: {a} vs {b}"
+
+
+def _same_variable(a: Any, b: Any, pairs: dict) -> bool:
+    """Whether ``a`` computes what ``b`` does, given the ``pairs`` already matched."""
+    if a in pairs:
+        return pairs[a] is b
+    if a.type != b.type or (a.owner is None) != (b.owner is None):
+        return False
+    if a.owner is None:  # a constant: inputs are all in pairs
+        same = hasattr(a, "data") and hasattr(b, "data") and a.equals(b)
+    else:
+        x, y = a.owner, b.owner
+        same = (
+            x.outputs.index(a) == y.outputs.index(b)
+            and len(x.inputs) == len(y.inputs)
+            and _same_op(x.op, y.op, pairs)
+            and all(_same_variable(u, v, pairs) for u, v in zip(x.inputs, y.inputs))
+        )
+    if same:
+        pairs[a] = b
+    return same
+
+
+def _same_op(a: Any, b: Any, pairs: dict) -> bool:
+    """Equal ops; an ``OpFromGraph`` (equal only to itself) by its inner graph."""
+    if a == b:
+        return True
+    if type(a) is not type(b) or not hasattr(a, "local_outputs"):
+        return False
+    inner = {**pairs, **dict(zip(a.local_inputs, b.local_inputs))}
+    same_outputs = zip(a.local_outputs, b.local_outputs)
+    return a.is_inline == b.is_inline and all(_same_variable(u, v, inner) for u, v in same_outputs)
+
+
 def own_ops_in_float64(h: Harness, native: bool, dtype: str, what: str) -> None:
     """Skip dtypes but float64 where the backend runs its own ``what``: one dtype shows that
     the legacy namespace hands out the backend's op; its arithmetic in the others is the
