@@ -123,7 +123,7 @@ def run(
         "strict_formulation": route.formulation,
         "strict_vs_fastest": strict["vs_fastest"],
         "strict_vs_numpy": strict["vs_numpy"],
-        "overheads": overheads(backend, dtype, mode, results),
+        "overheads": overheads(backend, dtype, mode, results, repeat),
     }
 
 
@@ -144,9 +144,10 @@ def provenance(schema: str, backend: Loaded, linker: Optional[str]) -> Dict[str,
 
 
 def overheads(
-    backend: Loaded, dtype: str, mode: Any, results: List[Dict[str, Any]]
+    backend: Loaded, dtype: str, mode: Any, results: List[Dict[str, Any]], repeat: int = 15
 ) -> Dict[str, Any]:
-    """What relucompat itself costs: importing it, building a node, compiling a graph."""
+    """What relucompat itself costs: importing it, building a node, compiling a graph.
+    Each is a best of several rounds, no more than ``repeat``."""
     from relucompat.arguments import read
     from relucompat.formulation import FORMULATIONS
 
@@ -155,8 +156,10 @@ def overheads(
     for semantics in ("theano", "strict"):
         formulation = FORMULATIONS[explain(x, semantics=semantics).formulation]
         relu(x, semantics=semantics)  # warm the route and op caches
-        via_relu = _best_per_call(functools.partial(relu, x, semantics=semantics))
-        direct = _best_per_call(functools.partial(formulation.build, backend, x, 0, read(x, 0)))
+        via_relu = _best_per_call(functools.partial(relu, x, semantics=semantics), repeat)
+        direct = _best_per_call(
+            functools.partial(formulation.build, backend, x, 0, read(x, 0)), repeat
+        )
         build[semantics] = {
             "relu_us": via_relu * 1e6,
             "by_hand_us": direct * 1e6,
@@ -171,8 +174,8 @@ def overheads(
         fastest["compile_seconds"].values()
     )
     return {
-        "import_ms": import_milliseconds(),
-        "import_relu_ms": import_milliseconds(code="from relucompat import relu"),
+        "import_ms": import_milliseconds(min(repeat, 15)),
+        "import_relu_ms": import_milliseconds(min(repeat, 15), "from relucompat import relu"),
         "build": build,
         "compile": {"fastest_by_hand": fastest["name"], "strict_vs_it": compile_ratio},
     }
@@ -193,9 +196,9 @@ def import_milliseconds(rounds: int = 15, code: str = "import relucompat") -> fl
     return (best(code) - best("pass")) * 1e3
 
 
-def _best_per_call(call: Callable[[], Any], calls: int = 200, rounds: int = 5) -> float:
+def _best_per_call(call: Callable[[], Any], repeat: int, calls: int = 200) -> float:
     best = float("inf")
-    for _ in range(rounds):
+    for _ in range(min(repeat, 5)):
         started = time.perf_counter()
         for _ in range(calls):
             call()
