@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from golden_cases import float_edges, int_edges
-from harness import FLOATS, INTS, Harness, describe, need, same_bits
+from harness import FLOATS, FLUSHES_DENORMALS, INTS, Harness, describe, flushed, need, same_bits
 
 import relucompat
 from relucompat import oracle
@@ -74,22 +74,6 @@ def strict(h: Harness, dtype: str) -> dict:
         xv, upstream(xv), np.asarray(0.3, dtype), slopes(xv), upstream(xv)[::-1].copy()
     )
     return dict(zip(outputs, values))
-
-
-# XLA, under the JAX linker, flushes float32 and float64 denormals to zero, inputs and
-# results (FTZ and DAZ on the CPU; float16 goes through float32 and keeps them): no
-# formulation can pass a denormal through there, so on such linkers the oracle sees what
-# the backend computes with (docs/backends.md, "Linkers").
-FLUSHES_DENORMALS = {"jax"}
-
-
-def flushed(h: Harness, a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a)
-    if h.linker not in FLUSHES_DENORMALS or a.dtype not in (np.float32, np.float64):
-        return a
-    with np.errstate(invalid="ignore"):
-        tiny = np.abs(a) < np.finfo(a.dtype).tiny
-    return np.where(tiny, np.copysign(np.zeros_like(a), a), a).astype(a.dtype)
 
 
 def edges(h: Harness, dtype: str) -> np.ndarray:

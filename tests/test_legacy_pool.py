@@ -83,8 +83,6 @@ def computed(h: Harness, dtype: str) -> dict:
         # and the whole grid would check only the backend's own arithmetic (at 80 modules
         # of cold C compilation on Theano).
         group = [c for c in pool_cases.by_dtype()[dtype] if c.every_linker]
-        if h.linker == "jax":  # measured, not yet explained: see docs/legacy.md, Limits
-            group = [c for c in group if c.function != "max_pool_2d_same_size"]
         return legacy_values(h, group, native)
     rest = [c for c in pool_cases.by_dtype()[dtype] if not on_grid(c)]
     if h.linker != "py":  # each case is its own graph: the compiling linkers take a subset

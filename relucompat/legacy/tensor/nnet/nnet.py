@@ -11,6 +11,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import numpy as np
+
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet.sigm import float_dtype, sigmoid, softplus
 
@@ -100,10 +102,13 @@ def selu(x: Any) -> Any:
     nnet = _namespace.native_nnet()
     if nnet is not None:
         return nnet.selu(x)
-    T = _namespace.backend().tensor
+    loaded = _namespace.backend()
+    T = loaded.tensor
     x = T.as_tensor_variable(x)
-    # Theano keeps x's float dtype; PyTensor's Python floats would make it float64.
-    return T.cast(SELU_SCALE * elu(x, SELU_ALPHA), float_dtype(x.dtype))
+    # Theano made the two constants, which float32 cannot hold, floatX: a float32 x gives
+    # float64 unless floatX is float32. PyTensor would make them float64 either way.
+    dtype = np.result_type(float_dtype(x.dtype), loaded.module.config.floatX)
+    return T.cast(SELU_SCALE * elu(x, SELU_ALPHA), str(dtype))
 
 
 def binary_crossentropy(output: Any, target: Any) -> Any:
