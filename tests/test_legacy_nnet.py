@@ -189,6 +189,15 @@ def test_values_and_gradients_are_theanos(h, dtype):
     assert not over, f"over {bound} ulp: {over}"
 
 
+@pytest.mark.parametrize("floatx, dtype", [("float64", "float64"), ("float32", "float32")])
+def test_selu_of_float32_follows_floatx_as_theanos_did(h, floatx, dtype):
+    # Its constants, which float32 cannot hold, were floatX (the golden data: float64).
+    config = h.B.config
+    change_flags = getattr(config, "change_flags", None) or h.B.configparser.change_flags
+    with change_flags(floatX=floatx):
+        assert api(h).nnet.selu(h.T.vector(dtype="float32")).dtype == dtype
+
+
 def test_softmax_shapes_are_theanos(h):
     nn = api(h).nnet
     assert nn.softmax(h.T.matrix()).ndim == 2
