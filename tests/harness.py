@@ -95,7 +95,7 @@ class Harness:
         if self.linker == "default":
             return None
         mode = importlib.import_module(self.name + ".compile.mode")
-        if self.linker in ("numba", "jax"):  # their modes add the rewrites they need
+        if self.linker in ("numba", "jax", "pytorch"):  # their modes add the rewrites they need
             return mode.get_mode(self.linker.upper())
         return mode.Mode(linker=self.linker, optimizer="fast_run")
 
@@ -181,11 +181,28 @@ def c_linker_limit(h: Harness, build: Any) -> Any:
         pytest.skip(f"{h.name}'s pure C linker cannot compile this graph here: {reason}")
 
 
+def static_shapes(h: Harness) -> bool:
+    """Whether this linker takes the legacy conv and pooling only with constant shapes: JAX
+    compiles only static sizes, and PyTensor's PyTorch linker runs ``eq`` as torch.equal,
+    one bool for the whole tensor (PyTensor 3.0 and 3.3), which breaks the
+    ``switch(eq(size, -1), ...)`` that a reshape to a computed shape infers its shape with."""
+    return h.linker in ("jax", "pytorch")
+
+
+def draws_random(h: Harness) -> None:
+    """Skip where the linker cannot draw random numbers: PyTensor's PyTorch linker (3.0 and
+    3.3) has no code for random variables, nor for the numpy Generator a shared RNG holds
+    ("pytorch_typify is not implemented for <class 'numpy.random._generator.Generator'>")."""
+    if h.linker == "pytorch":
+        pytest.skip("PyTensor's PyTorch linker has no random variables")
+
+
 def jax_float64(h: Harness, value: Any, dtype: str) -> Any:
-    """``value`` as ``dtype`` where PyTensor's JAX linker returned a float32 graph's result
-    as float64 (measured: softmax's gradient, categorical crossentropy, pooling's R-op);
+    """``value`` as ``dtype`` where PyTensor's JAX or PyTorch linker returned a float32
+    graph's result as float64 (measured under JAX: softmax's gradient, categorical
+    crossentropy, pooling's R-op; under PyTorch: selu's gradient);
     anything else unchanged, for the caller's dtype check to catch."""
-    if h.linker == "jax" and dtype == "float32" and value.dtype == "float64":
+    if h.linker in ("jax", "pytorch") and dtype == "float32" and value.dtype == "float64":
         return value.astype(dtype)
     return value
 
