@@ -85,7 +85,9 @@ def _leaky_op(backend: Loaded, x_type: Any, alpha_type: Any) -> Any:
     x, alpha = x_type(), alpha_type()
     zero = T.constant(0, dtype=x.dtype)
     # alpha == 0 at run time must give +0, as the static case does, not 0 * -inf = NaN.
-    out = T.switch(T.le(x, 0), T.switch(T.eq(alpha, 0), zero, _times_alpha(T, alpha, x)), x)
+    # neq, not eq: PyTensor's PyTorch linker runs eq as torch.equal, one bool for the whole
+    # tensor (PyTensor 3.0 and 3.3); neq is torch.not_equal, elementwise, on every linker.
+    out = T.switch(T.le(x, 0), T.switch(T.neq(alpha, 0), _times_alpha(T, alpha, x), zero), x)
     return _op_from_graph(
         backend, [x, alpha], out, LEAKY_PULLBACK, LEAKY_PUSHFORWARD, "leaky_relu_strict"
     )

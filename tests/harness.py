@@ -95,7 +95,7 @@ class Harness:
         if self.linker == "default":
             return None
         mode = importlib.import_module(self.name + ".compile.mode")
-        if self.linker in ("numba", "jax"):  # their modes add the rewrites they need
+        if self.linker in ("numba", "jax", "pytorch"):  # their modes add the rewrites they need
             return mode.get_mode(self.linker.upper())
         return mode.Mode(linker=self.linker, optimizer="fast_run")
 
@@ -198,13 +198,30 @@ def flushed(h: Harness, a: Any) -> np.ndarray:
     return np.where(tiny, np.copysign(np.zeros_like(a), a), a).astype(a.dtype)
 
 
+def static_shapes(h: Harness) -> bool:
+    """Whether this linker takes the legacy conv and pooling only with constant shapes: JAX
+    compiles only static sizes, and PyTensor's PyTorch linker runs ``eq`` as torch.equal,
+    one bool for the whole tensor (PyTensor 3.0 and 3.3), which breaks the
+    ``switch(eq(size, -1), ...)`` that a reshape to a computed shape infers its shape with."""
+    return h.linker in ("jax", "pytorch")
+
+
+def draws_random(h: Harness) -> None:
+    """Skip where the linker cannot draw random numbers: PyTensor's PyTorch linker (3.0 and
+    3.3) has no code for random variables, nor for the numpy Generator a shared RNG holds
+    ("pytorch_typify is not implemented for <class 'numpy.random._generator.Generator'>")."""
+    if h.linker == "pytorch":
+        pytest.skip("PyTensor's PyTorch linker has no random variables")
+
+
 def jax_float64(h: Harness, value: Any, dtype: str) -> Any:
-    """``value`` as ``dtype`` where PyTensor's JAX linker returned a float32 graph's result
-    as float64; anything else unchanged, for the caller's dtype check to catch. Its
-    ``CAReduce`` casts a sum to the accumulator's dtype, float64 for float32 as in Theano,
-    not to the output's (pytensor/link/jax/dispatch/elemwise.py, ``.astype(acc_dtype)``,
-    PyTensor 3.3.8), and JAX carries the float64 on: the values are the float32 sum's."""
-    if h.linker == "jax" and dtype == "float32" and value.dtype == "float64":
+    """``value`` as ``dtype`` where PyTensor's JAX or PyTorch linker returned a float32
+    graph's result as float64; anything else unchanged, for the caller's dtype check to
+    catch. JAX: its ``CAReduce`` casts a sum to the accumulator's dtype, float64 for float32
+    as in Theano, not to the output's (pytensor/link/jax/dispatch/elemwise.py,
+    ``.astype(acc_dtype)``, PyTensor 3.3.8), and JAX carries the float64 on: the values are
+    the float32 sum's. PyTorch: measured on selu's gradient, not traced."""
+    if h.linker in ("jax", "pytorch") and dtype == "float32" and value.dtype == "float64":
         return value.astype(dtype)
     return value
 

@@ -76,6 +76,23 @@ def strict(h: Harness, dtype: str) -> dict:
     return dict(zip(outputs, values))
 
 
+# Inductor, under the PyTorch linker, computes float16 in float32 inside a fused kernel and
+# rounds only what it stores: d/dalpha's products g * x do not overflow before its sum there
+# (-65504 * -3 stays finite), so the sum is -inf where float16 products give NaN.
+WIDENS_FLOAT16 = {"pytorch"}
+# torch.sign(NaN) is 0, where NumPy's is NaN: PyTensor's PyTorch linker runs Sign as
+# torch.sign, so the gradient of abs, and of Theano's 0.5 * (x + abs(x)), is finite at NaN.
+SIGN_OF_NAN_IS_ZERO = {"pytorch"}
+
+
+def as_computed(h: Harness, oracle: Any, *arrays: np.ndarray) -> np.ndarray:
+    """``oracle(*arrays)``, in float32 rounded to float16 where the linker widens float16."""
+    dtype = np.asarray(arrays[0]).dtype
+    if h.linker not in WIDENS_FLOAT16 or dtype != np.float16:
+        return oracle(*arrays)
+    return oracle(*(np.asarray(a, "float32") for a in arrays)).astype(dtype)
+
+
 def edges(h: Harness, dtype: str) -> np.ndarray:
     return flushed(h, float_edges(dtype))
 
@@ -180,7 +197,7 @@ class TestStrictFloats:
         check(got["fwd_prelu"], expect.forward(h, x, alpha), "relu(x, a)")
         check_gradient(got["grad_prelu_x"], expect.grad_x(h, x, upstream(x), alpha), "d/dx")
         # A sum over x: its rounding depends on the backend's summation order.
-        want = expect.grad_alpha(h, x, upstream(x), alpha)
+        want = as_computed(h, lambda *v: expect.grad_alpha(h, *v), x, upstream(x), alpha)
         if h.linker != "jax":  # PyTensor's JAX Sum returns its accumulator dtype (float32 ->
             assert got["grad_prelu_a"].dtype == want.dtype  # float64) for any sum: its bug
         np.testing.assert_allclose(
@@ -203,7 +220,12 @@ class TestStrictFloats:
         along_alpha = expect.grad_alpha(h, x, ev_a, np.zeros_like(x))  # ev_a * (x if x <= 0 else 0)
         got = strict(h, dtype)
         check_gradient(got["rop_vec_a_only"], along_alpha, "Rop along alpha")
-        both = expect.grad_x(h, x, ev_x, alpha) + along_alpha
+
+        def both_ways(x, ev_x, ev_a, alpha):  # one rounding where the linker widens float16
+            along = expect.grad_alpha(h, x, ev_a, np.zeros_like(x))
+            return expect.grad_x(h, x, ev_x, alpha) + along
+
+        both = as_computed(h, both_ways, x, ev_x, ev_a, alpha)
         np.testing.assert_array_equal(got["rop_vec"], both)
 
 
@@ -222,7 +244,11 @@ def test_theano_semantics_keep_their_warts(h, dtype):
         keep = np.abs(edges.astype("float64")) <= np.finfo(dtype).max / 4
         fwd, want = fwd[keep], want[keep]
     assert same_bits(fwd, want, nan_payloads=False), describe(fwd, want)
-    assert (grad[flushed(h, edges) == 0] == 0.5).all() and np.isnan(grad[np.isnan(edges)]).all()
+    assert (grad[flushed(h, edges) == 0] == 0.5).all()
+    if h.linker in SIGN_OF_NAN_IS_ZERO:
+        assert (grad[np.isnan(edges)] == 0.5).all()
+    else:
+        assert np.isnan(grad[np.isnan(edges)]).all()
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -238,21 +264,38 @@ def test_theano_rop_and_second_derivative_work(h, dtype):
     assert second.shape == grad.shape and (second[~np.isnan(second)] == 0).all()
 
 
+# torch has few operators for unsigned integers wider than 8 bits, and PyTensor's PyTorch
+# linker meets their limits: torch's type promotion refuses bool with uint16, uint32 and
+# uint64 (strict's switch), and Inductor's C++ for abs of uint32 and uint64 does not compile
+# ("call of overloaded 'abs(unsigned int&)' is ambiguous"; theano's leaky relu).
+TORCH_CANNOT = {"strict": ("uint16", "uint32", "uint64"), "theano": ("uint32", "uint64")}
+
+
+def compiles_integers(h: Harness, semantics: str, dtype: str) -> bool:
+    return h.linker != "pytorch" or dtype not in TORCH_CANNOT[semantics]
+
+
 @functools.lru_cache(maxsize=None)
 def integers(h: Harness, semantics: str) -> dict:
-    xs = {dtype: h.var(dtype) for dtype in INTS}
+    xs = {dtype: h.var(dtype) for dtype in INTS if compiles_integers(h, semantics, dtype)}
     outputs = []
     for x in xs.values():
         outputs += [
             relucompat.relu(x, semantics=semantics),
             relucompat.relu(x, 0.3, semantics=semantics),
         ]
-    values = h.function(list(xs.values()), outputs)(*(int_edges(d) for d in INTS))
-    return {dtype: (values[2 * i], values[2 * i + 1]) for i, dtype in enumerate(INTS)}
+    values = h.function(list(xs.values()), outputs)(*(int_edges(d) for d in xs))
+    return {dtype: (values[2 * i], values[2 * i + 1]) for i, dtype in enumerate(xs)}
+
+
+def need_integers(h: Harness, semantics: str, dtype: str) -> None:
+    if not compiles_integers(h, semantics, dtype):
+        pytest.skip(f"torch cannot compute {semantics} relu of {dtype} (TORCH_CANNOT)")
 
 
 @pytest.mark.parametrize("dtype", INTS)
 def test_strict_integers_keep_their_dtype(h, dtype):
+    need_integers(h, "strict", dtype)
     plain, leaky = integers(h, "strict")[dtype]
     x = int_edges(dtype)
     check(plain, oracle.strict_forward(x), f"relu({dtype})")
@@ -268,6 +311,7 @@ def test_theano_integers_wrap_as_theano_did(h, dtype):
     route = relucompat.explain(h.var(dtype), semantics="theano")
     if route.formulation == "native" and h.linker == "py":
         pytest.skip("Theano's own relu, under the py linker, sums integers as Python ints: no wrap")
+    need_integers(h, "theano", dtype)
     plain, _ = integers(h, "theano")[dtype]
     check(plain, oracle.theano_forward(int_edges(dtype)), f"relu({dtype})")
 

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
+from harness import draws_random
 
 import relucompat
 
@@ -72,6 +73,7 @@ def build(h):
 def compiled(h):
     if h.linker == "c":
         pytest.skip("Scan has no C code: the pure C linker compiles no scan (see below)")
+    draws_random(h)  # the scan draws masks from both streams
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         inputs, outputs, sum_updates, updates = build(h)

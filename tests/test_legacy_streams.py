@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 import pytest
+from harness import draws_random
 
 import relucompat
 
@@ -139,6 +140,7 @@ def shuffled_rows(sample):
 
 @functools.lru_cache(maxsize=None)
 def compiled(h):
+    draws_random(h)
     relucompat.use(h.loaded.distribution.name)
     from relucompat.legacy import tensor as T
 

@@ -47,7 +47,7 @@ CHILD = textwrap.dedent(
     try:
         with open(path + ".function", "rb") as f:
             function = pickle.load(f)
-    except NotImplementedError as exc:
+    except (NotImplementedError, FileNotFoundError) as exc:
         results["function"] = str(exc)
     else:
         results["function"] = [np.asarray(v) for v in function(*args)]
@@ -94,8 +94,14 @@ def test_function_and_graph_load_in_a_fresh_process(h, tmp_path):
     path = tmp_path / "relu.pkl"
     with open(f"{path}.graph", "wb") as f:
         pickle.dump((inputs, outputs, args), f)
-    with open(f"{path}.function", "wb") as f:
-        pickle.dump(function, f)
+    if h.linker == "pytorch":
+        # PyTensor's PyTorch linker keeps the functions it generates in closures, which
+        # pickle cannot name: its compiled functions do not pickle (PyTensor 3.0 and 3.3).
+        with pytest.raises(AttributeError, match="Can't pickle local object"):
+            pickle.dumps(function)
+    else:
+        with open(f"{path}.function", "wb") as f:
+            pickle.dump(function, f)
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), h.name, h.linker, TESTS],
         capture_output=True,
@@ -109,7 +115,7 @@ def test_function_and_graph_load_in_a_fresh_process(h, tmp_path):
         # No backend loads a function compiled by its CLinker, whatever the graph: its
         # ParamsType values are dicts that refuse the items pickle restores (README).
         assert got["function"] == "Params is immutable"
-    else:
+    elif h.linker != "pytorch":
         check_all(got["function"], want, "the loaded function")
 
 
