@@ -67,4 +67,7 @@ if nox is not None:
         return run
 
     for _pairing in pairings():
-        nox.session(name=_pairing.name, python=_pairing.python)(_session(_pairing))
+        backend = "virtualenv" if _pairing.pip_installs else "uv"
+        nox.session(name=_pairing.name, python=_pairing.python, venv_backend=backend)(
+            _session(_pairing)
+        )

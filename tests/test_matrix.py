@@ -91,9 +91,10 @@ def test_same_commands():
 
 
 def test_same_installs_and_environment():
-    tox = tox_config(["extras", "deps", "set_env", "skip_install"])
+    tox = tox_config(["extras", "deps", "set_env", "skip_install", "runner"])
     for pairing in matrix.pairings():
         env = tox[pairing.name]
+        assert pairing.pip_installs == (env["runner"][0] == "virtualenv"), pairing.name
         assert sorted(pairing.extras) == sorted(env["extras"]), pairing.name
         assert pairing.deps == env["deps"], pairing.name
         assert str(pairing.skip_install) == env["skip_install"][0], pairing.name

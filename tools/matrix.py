@@ -32,6 +32,9 @@ class Pairing:
     commands: List[List[str]]
     commands_post: List[List[str]] = field(default_factory=list)
     skip_install: bool = False
+    # Installed by pip, which reads the machine's pip configuration (uv does not): tox's
+    # `runner = virtualenv`.
+    pip_installs: bool = False
 
 
 def _lines(value: str) -> List[str]:
@@ -100,6 +103,7 @@ def pairings(path: str = TOX_INI) -> List[Pairing]:
                     section.get("commands_post", base.get("commands_post", ""))
                 ),
                 skip_install=section.getboolean("skip_install", False),
+                pip_installs=section.get("runner", "") == "virtualenv",
             )
         )
     return found
