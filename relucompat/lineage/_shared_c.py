@@ -61,12 +61,14 @@ def _apart() -> Iterator[None]:
     held = _shared_c_modules()
     for name in held:
         del sys.modules[name]
-    path = list(sys.path)
-    sys.path[:] = [entry for entry in path if not _holds_shared_c(entry)]
+    # Rebound, not edited in place: another thread walking sys.path (importlib.metadata
+    # does, to find a distribution) would skip entries that shift under it.
+    path = sys.path
+    sys.path = [entry for entry in path if not _holds_shared_c(entry)]
     try:
         yield
     finally:
-        sys.path[:] = path
+        sys.path = path
         for name in _shared_c_modules():
             del sys.modules[name]
         sys.modules.update(held)
