@@ -37,6 +37,11 @@ def backend() -> Any:
     return configparser.load(discovery.default)
 
 
+def floatx() -> str:
+    """The backend's floatX, with Theano's flags applied (see :func:`backend`)."""
+    return str(backend().module.config.floatX)
+
+
 def package() -> str:
     """The backend's import name: ``"pytensor"``, ``"aesara"`` or ``"theano"``."""
     return str(backend().backend.import_name)

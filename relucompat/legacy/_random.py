@@ -34,10 +34,6 @@ def tensor() -> Any:
     return _namespace.backend().tensor
 
 
-def floatx() -> str:
-    return str(_namespace.backend().module.config.floatX)
-
-
 def check_dtype(dtype: Any, allowed: Tuple[str, ...], method: str) -> str:
     """``dtype``'s name (``numpy.float32`` is ``"float32"``), if it is one of ``allowed``."""
     try:
@@ -54,7 +50,7 @@ def float_dtype(dtype: Optional[str], method: str, *params: Any) -> str:
     if dtype is not None:
         return check_dtype(dtype, FLOAT_DTYPES, method)
     dtypes = [tensor().as_tensor_variable(p).dtype for p in params]
-    return str(np.result_type(floatx(), *dtypes))
+    return str(np.result_type(_namespace.floatx(), *dtypes))
 
 
 def check_probability(p: Any, method: str, name: str = "p") -> None:

@@ -69,8 +69,7 @@ def _axes(axes: Any, ndim: int) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
 
 
 def _epsilon(epsilon: Any) -> Any:
-    floatx = _namespace.backend().module.config.floatX
-    value = np.asarray(epsilon, dtype=floatx)  # as Theano: np.cast[floatX](epsilon)
+    value = np.asarray(epsilon, dtype=_namespace.floatx())  # as Theano: np.cast[floatX](epsilon)
     if value < 1e-5:
         raise ValueError(f"epsilon must be at least 1e-5 (cuDNN's minimum); got {value}")
     return value
@@ -148,8 +147,7 @@ def batch_normalization_train(
         factor = T.as_tensor_variable(running_average_factor)
         factor = T.cast(factor, dtype) if factor.ndim == 0 else factor
         results.append(running[0] * (1 - factor) + mean * factor)
-        floatx = _namespace.backend().module.config.floatX
-        m = T.cast(T.prod(inputs.shape) / T.prod(gamma.shape), floatx)
+        m = T.cast(T.prod(inputs.shape) / T.prod(gamma.shape), _namespace.floatx())
         results.append(running[1] * (1 - factor) + T.cast(m / (m - 1), dtype) * var * factor)
     if reduced:  # back to the parameters' shape
         results[1:] = [r.dimshuffle(keep) for r in results[1:]]

@@ -102,12 +102,11 @@ def selu(x: Any) -> Any:
     nnet = _namespace.native_nnet()
     if nnet is not None:
         return nnet.selu(x)
-    loaded = _namespace.backend()
-    T = loaded.tensor
+    T = _namespace.backend().tensor
     x = T.as_tensor_variable(x)
     # Theano made the two constants, which float32 cannot hold, floatX: a float32 x gives
     # float64 unless floatX is float32. PyTensor would make them float64 either way.
-    dtype = np.result_type(float_dtype(x.dtype), loaded.module.config.floatX)
+    dtype = np.result_type(float_dtype(x.dtype), _namespace.floatx())
     return T.cast(SELU_SCALE * elu(x, SELU_ALPHA), str(dtype))
 
 
