@@ -13,7 +13,6 @@ import importlib
 import os
 import warnings
 from types import SimpleNamespace
-from typing import Optional
 
 import nnet_cases
 import numpy as np
@@ -23,9 +22,9 @@ from harness import (
     assert_same_graph,
     backends_own,
     flushed,
-    jax_float64,
     made_the_golden_data,
     own_ops_in_float64,
+    undo_float64_leak,
 )
 
 import relucompat
@@ -88,7 +87,7 @@ def computed(h: Harness, dtype: str) -> dict:
     if made_the_golden_data(h):
         bn = importlib.import_module(f"{h.name}.tensor.nnet.bn")
         theanos = SimpleNamespace(nnet=h.B.tensor.nnet, bn=bn)
-        assert_same_graph(h, ours, quiet_build(h, theanos, group))
+        assert_same_graph(ours, quiet_build(h, theanos, group))
         return {c.id: {name: golden()[f"{c.id}|{name}"] for name in c.names()} for c in group}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -119,16 +118,14 @@ def ulps(got: np.ndarray, want: np.ndarray, scale: float = 0.0) -> float:
     return float((np.abs(got[finite] - want[finite]) / unit.astype("float64")).max())
 
 
-def distance(
-    case: nnet_cases.Case, name: str, got: np.ndarray, theano: bool, h: Optional[Harness] = None
-) -> float:
+def distance(case: nnet_cases.Case, name: str, got: np.ndarray, h: Harness) -> float:
     """``got``'s distance from Theano's value, in ulps: of each value for outputs, and for
     gradients (sums of terms of the weights' magnitude, ~1, that may cancel) at least of
     2**-10 * max(1, its largest). Without Theano's C sigmoid and softplus, the points where
     those clip (nnet_cases.THEANO_CLIPS) are left out. Logsoftmax's values count at least
     at the ulp of 1."""
-    want = golden()[f"{case.id}|{name}"] if h is None else flushed(h, golden()[f"{case.id}|{name}"])
-    if not theano and name in ("out0", "grad0", "grad1"):
+    want = flushed(h, golden()[f"{case.id}|{name}"])
+    if not theano_1_0_5(h) and name in ("out0", "grad0", "grad1"):
         keep = ~nnet_cases.clipped(case.id, case.values[0])
         if keep.shape == want.shape:
             got, want = got[keep], want[keep]
@@ -167,8 +164,7 @@ def test_golden_file_has_every_case():
 @pytest.mark.parametrize("dtype", nnet_cases.FLOATS)
 def test_values_and_gradients_are_theanos(h, dtype):
     relucompat.use(h.loaded.distribution.name)
-    if not made_the_golden_data(h):  # there no dtype compiles
-        own_ops_in_float64(h, _namespace.native_nnet() is not None, dtype, "nnet")
+    own_ops_in_float64(h, _namespace.native_nnet() is not None, dtype, "nnet")
     found = computed(h, dtype)
     bound = 0 if exact(h) else BOUND_ULPS[dtype]
     worst = {}
@@ -176,10 +172,10 @@ def test_values_and_gradients_are_theanos(h, dtype):
         for name, value in found.get(case.id, {}).items():
             want = golden()[f"{case.id}|{name}"]
             where = f"{case.id} {name}"
-            value = jax_float64(h, value, dtype)
+            value = undo_float64_leak(h, value, dtype)
             assert value.dtype in (want.dtype, dtype), f"{where}: {value.dtype}, not {want.dtype}"
             assert value.shape == want.shape, f"{where}: {value.shape}, not {want.shape}"
-            worst[where] = distance(case, name, value, theano_1_0_5(h), h)
+            worst[where] = distance(case, name, value, h)
             if (
                 py_rounds_in_float32(h, case, name, value)
                 and worst[where] <= PY_FLOAT32_ROUNDING_ULPS
@@ -251,7 +247,7 @@ def measure() -> None:
         for h in harnesses(all_linkers=True):
             for case in nnet_cases.by_dtype()[dtype]:
                 for name, value in computed(h, dtype).get(case.id, {}).items():
-                    d = distance(case, name, value, h.name == "theano")
+                    d = distance(case, name, value, h)
                     key = f"{case.id} {name}"
                     if d > worst.get(key, (0, ""))[0]:
                         worst[key] = (d, str(h))
