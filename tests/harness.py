@@ -206,6 +206,14 @@ def static_shapes(h: Harness) -> bool:
     return h.linker in ("jax", "pytorch")
 
 
+def one_linker(h: Harness, why: str) -> None:
+    """Skip all but one of the env's linkers, for a check of the graph rather than of its
+    arithmetic: the py linker where the env lists it, since it compiles nothing."""
+    listed = linkers()
+    if h.linker != ("py" if "py" in listed else listed[0]):
+        pytest.skip(f"one linker is enough: {why}")
+
+
 def draws_random(h: Harness) -> None:
     """Skip where the linker cannot draw random numbers: PyTensor's PyTorch linker (3.0 and
     3.3) has no code for random variables, nor for the numpy Generator a shared RNG holds
