@@ -1,6 +1,8 @@
 """A smoke run of ``relucompat bench``: small, and asserting only the output's structure.
 
-Timings are never asserted; the committed bench/ records are where speed is shown.
+Timings are never asserted; the committed bench/ records are where speed is shown. The run
+times one backend's candidates, so it belongs to the backend envs, not the installation
+passes (CI time: half a minute of cold compilation in each of those).
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import pytest
 from harness import expected
 
 from relucompat import bench
-
-pytestmark = pytest.mark.installation
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,7 @@ def test_text_table(record):
     assert "import relucompat: +" in text
 
 
+@pytest.mark.installation
 def test_without_a_backend_bench_names_the_extras():
     if expected() != {}:
         pytest.skip("py311-nobackend runs this")
@@ -101,6 +102,7 @@ def test_without_a_backend_bench_names_the_extras():
     assert '"relucompat[pytensor]"' in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.installation
 def test_bad_options_exit_2():
     done = subprocess.run(
         [sys.executable, "-m", "relucompat", "bench", "--dtype", "float16"],
