@@ -23,6 +23,7 @@ from harness import (
     backends_own,
     c_linker_limit,
     made_the_golden_data,
+    one_linker,
     own_ops_in_float64,
     static_shapes,
 )
@@ -156,6 +157,17 @@ def linker_safe(h: Harness) -> contextlib.AbstractContextManager:
     return built_everywhere() if variants(h) == [True] else contextlib.nullcontext()
 
 
+def one_conv_linker(h: Harness, why: str) -> None:
+    """One linker for a check of graphs: the py linker, which compiles nothing, for the
+    built conv; the default one for the backend's own, whose CorrMM has no Python code."""
+    if static_shapes(h):
+        pytest.skip(f"checked under the linkers that take computed shapes: {why}")
+    if variants(h) == [True]:
+        one_linker(h, why)
+    elif h.linker != "default":
+        pytest.skip(f"one linker is enough: {why}")
+
+
 def compiled(h: Harness, inputs: list, outputs: list) -> Any:
     return c_linker_limit(h, lambda: h.function(inputs, outputs))
 
@@ -226,8 +238,7 @@ def test_r_op_is_the_sum_of_both_directions(h):
 
 
 def test_conv2d_transpose_is_the_input_gradient(h):
-    if h.linker != "default":
-        pytest.skip("one linker is enough: the gradients are checked under every linker")
+    one_conv_linker(h, "the gradients are checked under every linker")
     relucompat.use(h.loaded.distribution.name)
     T = h.T
     picked = [c for c in conv_cases.by_dtype()["float64"] if c.api == "nnet"][::7]
@@ -248,8 +259,7 @@ def test_conv2d_transpose_is_the_input_gradient(h):
 
 
 def test_conv3d_of_flat_volumes_is_conv2d(h):
-    if h.linker != "default":
-        pytest.skip("one linker is enough for this identity")
+    one_conv_linker(h, "an identity of graphs")
     relucompat.use(h.loaded.distribution.name)
     T = h.T
     x, w = T.tensor4(), T.tensor4()
