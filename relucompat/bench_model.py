@@ -2,7 +2,8 @@
 
 One SGD step (forward, gradient, update) of a tutorial-sized model, with relu built by each
 relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDATES`, timed
-in the same run: the median of warm steps, and compile time apart. ``lenet`` builds its
+in the same run, one step of each candidate in turn per round: the median over the rounds,
+and compile time apart. ``lenet`` builds its
 convolutions and pooling through :mod:`relucompat.legacy`, exactly as a legacy script under
 ``relucompat run`` does (the backend's own ops on Theano). The peak memory of a step is
 measured for the ``"theano"`` route in a fresh interpreter: the resident set's high-water
@@ -123,15 +124,23 @@ def run(
     mode = compile_mode(backend, linker)
     say = progress or (lambda _: None)
     rows = []
+    timed = [
+        c
+        for c in CANDIDATES
+        if not (c.name == "nnet.relu" and backend.native is None)
+        and (not candidates or c.name in candidates)
+    ]
     for batch in batches or chosen.batches:
-        results = []
-        for candidate in CANDIDATES:
-            if candidate.name == "nnet.relu" and backend.native is None:
-                continue
-            if candidates and candidate.name not in candidates:
-                continue
-            say(f"{model} batch {batch}: {candidate.name}")
-            results.append(_time_step(backend, chosen, candidate, batch, dtype, repeat, mode))
+        steps = []
+        for candidate in timed:
+            say(f"{model} batch {batch}: compiling {candidate.name}")
+            steps.append(_compiled_step(backend, chosen, candidate, batch, dtype, mode))
+        say(f"{model} batch {batch}: timing {len(steps)} steps in turns")
+        results: List[Dict[str, Any]] = [
+            {"name": c.name, "step_seconds": seconds, "compile_seconds": compiled}
+            for c, seconds, (_, _, compiled) in zip(timed, _in_turns(steps, repeat), steps)
+        ]
+        del steps
         hand_made = [r for r in results if by_hand(r["name"])]
         fastest = min(hand_made, key=lambda r: r["step_seconds"])
         fastest_compile = min(r["compile_seconds"] for r in hand_made)
@@ -189,31 +198,29 @@ def _step(
     return backend.module.function(inputs, cost, updates=updates, mode=mode), data
 
 
-def _time_step(
-    backend: Loaded,
-    model: Model,
-    candidate: Candidate,
-    batch: int,
-    dtype: str,
-    repeat: int,
-    mode: Any,
-) -> Dict[str, Any]:
-    compiles = []
+def _compiled_step(
+    backend: Loaded, model: Model, candidate: Candidate, batch: int, dtype: str, mode: Any
+) -> Tuple[Any, list, float]:
+    """The candidate's step function, its data, and the seconds its second build took."""
     for _ in range(2):  # the first may compile C; the second finds it cached, as users do
         started = time.perf_counter()
         function, data = _step(backend, model, _activation(backend, candidate), batch, dtype, mode)
         finished(function(*data))  # JIT linkers compile on the first call
-        compiles.append(time.perf_counter() - started)
-    times = []
+        seconds = time.perf_counter() - started
+    return function, data, seconds
+
+
+def _in_turns(steps: List[Tuple[Any, list, float]], repeat: int) -> List[float]:
+    """Each step's median seconds over ``repeat`` rounds of one call of every step in turn:
+    a drift of the machine (clock, caches, a neighbour) touches every candidate alike, where
+    back-to-back runs gave two identical graphs 1.5x apart."""
+    times: List[List[float]] = [[] for _ in steps]
     for _ in range(repeat):
-        started = time.perf_counter()
-        finished(function(*data))
-        times.append(time.perf_counter() - started)
-    return {
-        "name": candidate.name,
-        "step_seconds": statistics.median(times),
-        "compile_seconds": compiles[-1],
-    }
+        for (function, data, _), spent in zip(steps, times):
+            started = time.perf_counter()
+            finished(function(*data))
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 def _peak_step_bytes(
@@ -285,7 +292,7 @@ def render_text(record: Dict[str, Any]) -> str:
     lines = [
         f"relucompat bench --model {record['model']}: {record['describe']}, "
         f"{record['backend']} {record['version']}, {record['linker']} linker, "
-        f"{record['dtype']}, median of {record['repeat']} warm SGD steps",
+        f"{record['dtype']}, median of {record['repeat']} warm SGD steps, candidates in turns",
     ]
     for row in record["batches"]:
         lines += ["", f"batch {row['batch']}:"]
