@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The committed model-step records: relucompat bench --model in the envs the targets name,
-# one after the other on an otherwise idle machine (timings compare only within a run).
-# Needs the envs: run the README test command first. Then: python tools/bench_tables.py
+# The committed model-step records: relucompat bench --model in every env of
+# tools/bench_envs.sh, one after the other on an otherwise idle machine (timings compare only
+# within a run). Needs the envs: run the README test command first. Then:
+# python tools/bench_tables.py
 # MODELS="lenet" runs one model only; CANDIDATES="maximum(x,0);relucompat theano" times
-# those candidates only. The lenet records: MODELS=lenet CANDIDATES="nnet.relu;maximum(x,0);
-# x*(x>0);relucompat theano;relucompat strict" tools/bench_models.sh
+# those candidates only; ONLY="env[:linker] ..." those envs only. The lenet records:
+# MODELS=lenet CANDIDATES="nnet.relu;maximum(x,0);x*(x>0);relucompat theano;relucompat strict"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/bench_envs.sh
 mkdir -p bench/models
 dtype=${DTYPE:-float32}  # Theano-era programs ran with floatX=float32
 chosen=()
@@ -14,11 +16,16 @@ IFS=';' read -ra names <<< "${CANDIDATES:-}"
 for name in "${names[@]}"; do
     chosen+=(--candidate "$name")
 done
-for env in py38-theano py311-pytensor2 py313-pytensor3; do
+
+bench_env() {
+    local env=$1 model
+    shift
     for model in ${MODELS:-mlp lenet}; do
-        echo "== $env $model $dtype"
+        echo "== $env $model $dtype $*"
         python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --model "$model" \
-            --dtype "$dtype" "${chosen[@]}" --json "bench/models/$env-$model-$dtype.json" \
+            --dtype "$dtype" "$@" "${chosen[@]}" --json "bench/models/$env-$model-$dtype.json" \
             > "bench/models/$env-$model-$dtype.txt"
     done
-done
+}
+
+for_each_pairing bench_env

@@ -1,0 +1,23 @@
+# The envs the bench records come from, as env[:linker]: each backend env of tox.ini under
+# its default linker, and the JAX and PyTorch envs under theirs. The other envs repeat these
+# backends (multi, broken*). Sourced by bench_all.sh and bench_models.sh.
+BENCH_PAIRINGS=(
+    py38-theano py39-theanopymc py39-aesara28 py311-aesara py310-pytensor28
+    py311-pytensor2 py311-pytensor30 py313-pytensor3
+    py312-pytensor3-jax:jax py311-pytensor30-torch:pytorch
+)
+
+# for_each_pairing COMMAND...: runs COMMAND ENV [--linker LINKER] for each pairing, or for
+# those of $ONLY (ONLY="py311-pytensor30-torch:pytorch").
+for_each_pairing() {
+    local pairing env chosen
+    read -ra chosen <<< "${ONLY:-${BENCH_PAIRINGS[*]}}"
+    for pairing in "${chosen[@]}"; do
+        env=${pairing%%:*}
+        if [ "$pairing" = "$env" ]; then
+            "$@" "$env"
+        else
+            "$@" "$env" --linker "${pairing#*:}"
+        fi
+    done
+}
