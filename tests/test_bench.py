@@ -1,8 +1,9 @@
 """A smoke run of ``relucompat bench``: small, and asserting only the output's structure.
 
 Timings are never asserted; the committed bench/ records are where speed is shown. The run
-times one backend's candidates, so it belongs to the backend envs, not the installation
-passes (CI time: half a minute of cold compilation in each of those).
+times one backend's candidates, so it belongs to backend envs, not to the installation
+passes; tox.ini's ``[legacy] bench_smoke`` says which (CI time: half a minute of cold
+compilation in each).
 """
 
 from __future__ import annotations
