@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA",
     "Candidate",
     "by_hand",
+    "cannot_run",
     "compile_mode",
     "contract_mark",
     "finished",
@@ -53,6 +54,15 @@ class Candidate(NamedTuple):
 def by_hand(name: str) -> bool:
     """Whether candidate ``name`` is a hand formulation, the yardstick of relucompat's routes."""
     return not name.startswith("relucompat")
+
+
+def cannot_run(name: str, error: Exception) -> str:
+    """Why a hand formulation does not run on this linker, in one line for the record; an
+    error of relucompat's own routes is raised, not recorded."""
+    if not by_hand(name):
+        raise error
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first}"[:200]
 
 
 def _hand(expression: Callable[[Any, Any], Any]) -> Callable[[Loaded, Any], Any]:
@@ -98,11 +108,15 @@ def run(
         numpy_times[key] = {"expression": label, "seconds": _median(call, repeat)}
 
     results = []
+    cannot = {}
     for candidate in CANDIDATES:
         if candidate.name == "nnet.relu" and backend.native is None:
             continue
         say(candidate.name)
-        results.append(_time_candidate(backend, candidate, z, w, repeat, mode))
+        try:
+            results.append(_time_candidate(backend, candidate, z, w, repeat, mode))
+        except Exception as error:
+            cannot[candidate.name] = cannot_run(candidate.name, error)
 
     fastest = {k: min(r["seconds"][k] for r in results) for k in MEASUREMENTS}
     for result in results:
@@ -120,6 +134,7 @@ def run(
         "repeat": repeat,
         "numpy_references": numpy_times,
         "candidates": results,
+        "cannot_run": cannot,
         "strict_formulation": route.formulation,
         "strict_vs_fastest": strict["vs_fastest"],
         "strict_vs_numpy": strict["vs_numpy"],
@@ -321,6 +336,8 @@ def render_text(record: Dict[str, Any]) -> str:
         )
         compile_total = sum(result["compile_seconds"].values())
         lines.append(f"{result['name']:20} {contract_mark(result):8} {cells} {compile_total:9.2f}")
+    for name, why in record.get("cannot_run", {}).items():
+        lines.append(f"{name:20} does not run on this linker: {why}")
     refs = record["numpy_references"]
     lines.append(
         "numpy: "

@@ -19,7 +19,15 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from relucompat.bench import CANDIDATES, Candidate, by_hand, compile_mode, finished, provenance
+from relucompat.bench import (
+    CANDIDATES,
+    Candidate,
+    by_hand,
+    cannot_run,
+    compile_mode,
+    finished,
+    provenance,
+)
 from relucompat.lineage import Loaded
 
 __all__ = ["MODELS", "SCHEMA", "check_options", "render_text", "run"]
@@ -131,14 +139,19 @@ def run(
         and (not candidates or c.name in candidates)
     ]
     for batch in batches or chosen.batches:
-        steps = []
+        steps, names, cannot = [], [], {}
         for candidate in timed:
             say(f"{model} batch {batch}: compiling {candidate.name}")
-            steps.append(_compiled_step(backend, chosen, candidate, batch, dtype, mode))
+            try:
+                steps.append(_compiled_step(backend, chosen, candidate, batch, dtype, mode))
+            except Exception as error:
+                cannot[candidate.name] = cannot_run(candidate.name, error)
+                continue
+            names.append(candidate.name)
         say(f"{model} batch {batch}: timing {len(steps)} steps in turns")
         results: List[Dict[str, Any]] = [
-            {"name": c.name, "step_seconds": seconds, "compile_seconds": compiled}
-            for c, seconds, (_, _, compiled) in zip(timed, _in_turns(steps, repeat), steps)
+            {"name": name, "step_seconds": seconds, "compile_seconds": compiled}
+            for name, seconds, (_, _, compiled) in zip(names, _in_turns(steps, repeat), steps)
         ]
         del steps
         hand_made = [r for r in results if by_hand(r["name"])]
@@ -153,6 +166,7 @@ def run(
                 "batch": batch,
                 "candidates": results,
                 "fastest_by_hand": fastest["name"],
+                "cannot_run": cannot,
                 "peak_step_bytes": _peak_step_bytes(backend, chosen, batch, dtype, linker),
             }
         )
@@ -305,6 +319,8 @@ def render_text(record: Dict[str, Any]) -> str:
                 f"{r['step_vs_fastest_by_hand']:8.2f}x {r['compile_seconds']:10.2f} "
                 f"{r['compile_vs_fastest_by_hand']:8.2f}x"
             )
+        for name, why in row.get("cannot_run", {}).items():
+            lines.append(f"{name:20} does not run on this linker: {why}")
         peak = row["peak_step_bytes"]
         if peak is not None:
             lines.append(f"peak memory of a step (theano route): {peak / 2**20:.1f} MiB")

@@ -111,3 +111,14 @@ def test_bad_options_exit_2():
         text=True,
     )
     assert done.returncode == 2 and "invalid choice: 'float16'" in done.stderr
+
+
+@pytest.mark.installation
+def test_a_hand_formulation_a_linker_cannot_run_is_recorded_and_a_route_is_raised():
+    # PyTensor's PyTorch linker runs maximum's gradient, eq, as torch.equal: one bool.
+    error = AttributeError("'bool' object has no attribute 'shape'\nHINT: ...")
+    assert bench.cannot_run("maximum(x,0)", error) == (
+        "AttributeError: 'bool' object has no attribute 'shape'"
+    )
+    with pytest.raises(AttributeError):
+        bench.cannot_run("relucompat strict", error)

@@ -10,9 +10,9 @@ BENCH_PAIRINGS=(
 # for_each_pairing COMMAND...: runs COMMAND ENV [--linker LINKER] for each pairing, or for
 # those of $ONLY (ONLY="py311-pytensor30-torch:pytorch").
 for_each_pairing() {
-    local pairing env chosen
-    read -ra chosen <<< "${ONLY:-${BENCH_PAIRINGS[*]}}"
-    for pairing in "${chosen[@]}"; do
+    local pairing env pairings
+    read -ra pairings <<< "${ONLY:-${BENCH_PAIRINGS[*]}}"
+    for pairing in "${pairings[@]}"; do
         env=${pairing%%:*}
         if [ "$pairing" = "$env" ]; then
             "$@" "$env"
