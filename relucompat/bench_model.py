@@ -155,6 +155,9 @@ def run(
         ]
         del steps
         hand_made = [r for r in results if by_hand(r["name"])]
+        if not hand_made:
+            why = next(iter(cannot.values()), "no hand formulation was chosen")
+            raise RuntimeError(f"no hand formulation's {model} step runs here ({why})")
         fastest = min(hand_made, key=lambda r: r["step_seconds"])
         fastest_compile = min(r["compile_seconds"] for r in hand_made)
         for result in results:

@@ -18,4 +18,4 @@ bench_env() {
     done
 }
 
-for_each_pairing bench_env
+for_each_pairing BENCH_PAIRINGS bench_env

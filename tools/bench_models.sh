@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The committed model-step records: relucompat bench --model in every env of
-# tools/bench_envs.sh, one after the other on an otherwise idle machine (timings compare only
-# within a run). Needs the envs: run the README test command first. Then:
+# tools/bench_envs.sh's MODEL_PAIRINGS, one after the other on an otherwise idle machine
+# (timings compare only within a run). Needs the envs: run the README test command first. Then:
 # python tools/bench_tables.py
 # MODELS="lenet" runs one model only; CANDIDATES="maximum(x,0);relucompat theano" times
 # those candidates only; ONLY="env[:linker] ..." those envs only. The lenet records:
@@ -28,4 +28,4 @@ bench_env() {
     done
 }
 
-for_each_pairing bench_env
+for_each_pairing MODEL_PAIRINGS bench_env
