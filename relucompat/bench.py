@@ -26,6 +26,7 @@ __all__ = [
     "MEASUREMENTS",
     "SCHEMA",
     "Candidate",
+    "buildable",
     "by_hand",
     "cannot_run",
     "compile_mode",
@@ -56,13 +57,18 @@ def by_hand(name: str) -> bool:
     return not name.startswith("relucompat")
 
 
+def buildable(backend: Loaded) -> List[Candidate]:
+    """The candidates ``backend`` can build: all but ``nnet.relu`` where it has none."""
+    return [c for c in CANDIDATES if not (c.name == "nnet.relu" and backend.native is None)]
+
+
 def cannot_run(name: str, error: Exception) -> str:
     """Why a hand formulation does not run on this linker, in one line for the record; an
     error of relucompat's own routes is raised, not recorded."""
     if not by_hand(name):
         raise error
-    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {first}"[:200]
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:200]
 
 
 def _hand(expression: Callable[[Any, Any], Any]) -> Callable[[Loaded, Any], Any]:
@@ -109,9 +115,7 @@ def run(
 
     results = []
     cannot = {}
-    for candidate in CANDIDATES:
-        if candidate.name == "nnet.relu" and backend.native is None:
-            continue
+    for candidate in buildable(backend):
         say(candidate.name)
         try:
             results.append(_time_candidate(backend, candidate, z, w, repeat, mode))

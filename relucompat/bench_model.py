@@ -3,11 +3,11 @@
 One SGD step (forward, gradient, update) of a tutorial-sized model, with relu built by each
 relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDATES`, timed
 in the same run, one step of each candidate in turn per round: the median over the rounds,
-and compile time apart. ``lenet`` builds its
-convolutions and pooling through :mod:`relucompat.legacy`, exactly as a legacy script under
-``relucompat run`` does (the backend's own ops on Theano). The peak memory of a step is
-measured for the ``"theano"`` route in a fresh interpreter: the resident set's high-water
-mark during warm steps, over the resident set before them.
+and compile time apart. ``lenet`` builds its convolutions and pooling through
+:mod:`relucompat.legacy`, exactly as a legacy script under ``relucompat run`` does (the
+backend's own ops on Theano). The peak memory of a step is measured for the ``"theano"``
+route in a fresh interpreter: the resident set's high-water mark during warm steps, over
+the resident set before them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tu
 from relucompat.bench import (
     CANDIDATES,
     Candidate,
+    buildable,
     by_hand,
     cannot_run,
     compile_mode,
@@ -132,28 +133,25 @@ def run(
     mode = compile_mode(backend, linker)
     say = progress or (lambda _: None)
     rows = []
-    timed = [
-        c
-        for c in CANDIDATES
-        if not (c.name == "nnet.relu" and backend.native is None)
-        and (not candidates or c.name in candidates)
-    ]
+    timed = [c for c in buildable(backend) if not candidates or c.name in candidates]
     for batch in batches or chosen.batches:
-        steps, names, cannot = [], [], {}
+        steps: Dict[str, Tuple[Any, list, float]] = {}
+        cannot = {}
         for candidate in timed:
             say(f"{model} batch {batch}: compiling {candidate.name}")
             try:
-                steps.append(_compiled_step(backend, chosen, candidate, batch, dtype, mode))
+                steps[candidate.name] = _compiled_step(
+                    backend, chosen, candidate, batch, dtype, mode
+                )
             except Exception as error:
                 cannot[candidate.name] = cannot_run(candidate.name, error)
-                continue
-            names.append(candidate.name)
         say(f"{model} batch {batch}: timing {len(steps)} steps in turns")
+        medians = _in_turns(list(steps.values()), repeat)
         results: List[Dict[str, Any]] = [
             {"name": name, "step_seconds": seconds, "compile_seconds": compiled}
-            for name, seconds, (_, _, compiled) in zip(names, _in_turns(steps, repeat), steps)
+            for (name, (_, _, compiled)), seconds in zip(steps.items(), medians)
         ]
-        del steps
+        del steps  # their functions and buffers, before the peak-memory child runs
         hand_made = [r for r in results if by_hand(r["name"])]
         if not hand_made:
             why = next(iter(cannot.values()), "no hand formulation was chosen")
