@@ -206,11 +206,12 @@ def static_shapes(h: Harness) -> bool:
     return h.linker in ("jax", "pytorch")
 
 
-def one_linker(h: Harness, why: str) -> None:
+def one_linker(h: Harness, why: str, python_code: bool = True) -> None:
     """Skip all but one of the env's linkers, for a check of the graph rather than of its
-    arithmetic: the py linker where the env lists it, since it compiles nothing."""
+    arithmetic: the py linker where the env lists it, since it compiles nothing, unless the
+    graph's ops lack ``python_code``; else the env's first."""
     listed = linkers()
-    if h.linker != ("py" if "py" in listed else listed[0]):
+    if h.linker != ("py" if python_code and "py" in listed else listed[0]):
         pytest.skip(f"one linker is enough: {why}")
 
 

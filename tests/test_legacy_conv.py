@@ -162,10 +162,7 @@ def one_conv_linker(h: Harness, why: str) -> None:
     built conv; the default one for the backend's own, whose CorrMM has no Python code."""
     if static_shapes(h):
         pytest.skip(f"checked under the linkers that take computed shapes: {why}")
-    if variants(h) == [True]:
-        one_linker(h, why)
-    elif h.linker != "default":
-        pytest.skip(f"one linker is enough: {why}")
+    one_linker(h, why, python_code=variants(h) == [True])
 
 
 def compiled(h: Harness, inputs: list, outputs: list) -> Any:
