@@ -2,8 +2,8 @@
 once per backend and input types, and picklable with the graphs and functions that hold them.
 
 Each is ``inline=True``: the inner graph is expanded at compile time, so elemwise fusion sees
-through it. Their gradient overrides are module-level objects, not closures, so that a model
-that uses them pickles, deep-copies and loads in a fresh process.
+through it. Their derivatives are module-level objects, not closures, so that a model that
+uses them pickles, deep-copies and loads in a fresh process.
 """
 
 from __future__ import annotations
@@ -107,10 +107,10 @@ def _negative_part(T: Any, x: Any) -> Any:
     return T.switch(T.le(x, 0), x, T.constant(0, dtype=x.dtype))
 
 
-# The gradient overrides. OpFromGraph keeps them, so a graph or a compiled function pickles
-# them: closures do not pickle; these module-level singletons pickle by name, so they stay
-# one object after loading and under copy.deepcopy. They hold no state: the backend's
-# tensor module is found from the class of the variables they get.
+# The derivatives. Each op holds its pair as attributes, so they pickle with it: closures do
+# not pickle; these module-level singletons pickle by name, so they stay one object after
+# loading and under copy.deepcopy. They hold no state: the backend's tensor module is found
+# from the class of the variables they get.
 
 
 def _tensor_module(var: Any) -> Any:
@@ -133,21 +133,20 @@ class _Override:
 
 
 class _ReluPullback(_Override):
-    # Every backend calls an L-op override as (inputs, outputs, output_grads).
-    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
+    def __call__(self, inputs: List[Any], grads: List[Any]) -> List[Any]:
         (x,) = inputs
         return [masked(_tensor_module(x), grads[0], x)]
 
 
 class _ReluPushforward(_Override):
-    # ... and an R-op override as (inputs, eval_points).
+    # Eval points are None where an input has none.
     def __call__(self, inputs: List[Any], eval_points: List[Any]) -> List[Any]:
         (x,), (ev,) = inputs, eval_points
         return [None if ev is None else masked(_tensor_module(x), ev, x)]
 
 
 class _LeakyPullback(_Override):
-    def __call__(self, inputs: List[Any], outputs: List[Any], grads: List[Any]) -> List[Any]:
+    def __call__(self, inputs: List[Any], grads: List[Any]) -> List[Any]:
         (x, alpha), (g,) = inputs, grads
         T = _tensor_module(x)
         grad_x = T.cast(g * _slope(T, x, alpha), x.dtype)
@@ -171,70 +170,58 @@ LEAKY_PULLBACK = _LeakyPullback("LEAKY_PULLBACK")
 LEAKY_PUSHFORWARD = _LeakyPushforward("LEAKY_PUSHFORWARD")
 
 
-def _op_from_graph(backend: Loaded, inputs: list, out: Any, lop: Any, rop: Any, name: str) -> Any:
+def _op_from_graph(
+    backend: Loaded, inputs: list, out: Any, pullback: Any, pushforward: Any, name: str
+) -> Any:
     # inline=True: the inner graph is expanded at compile time, so elemwise fusion applies.
-    lop_keyword, rop_keyword = backend.gradient_overrides
-    overrides = {lop_keyword: lop, rop_keyword: rop}
-    op_class = _op_class(backend.OpFromGraph)
-    return op_class(inputs, [out], inline=True, name=name, **overrides)
+    op = _op_class(backend.OpFromGraph)(inputs, [out], inline=True, name=name)
+    op.strict_pullback, op.strict_pushforward = pullback, pushforward
+    return op
 
 
 @functools.lru_cache(maxsize=None)
 def _op_class(base: Any) -> Any:
-    """``base`` (the backend's OpFromGraph) made picklable, with a defined second derivative."""
-    caches_closures = hasattr(base, "_build_and_cache_lop_op")  # PyTensor >= 2.38
+    """``base`` (the backend's OpFromGraph), picklable, with the contract's derivatives."""
+    # PyTensor 3 renamed the derivative methods (L_op, R_op) and warns on the old names.
+    renamed = hasattr(base, "pullback")
 
     class StrictOpFromGraph(base):
+        # The derivatives are built here on the outer variables, not through the derivative
+        # OpFromGraph that the base would make: inlining that one clones the graphs of all
+        # its inputs (the forward, the output and the incoming gradient), and in the Aesara
+        # lineage the merge does not always fold the copies back. A LeNet step kept 6
+        # copies of its forward on PyTensor 2.8.11 (172 nodes, against 76).
+
+        def connection_pattern(self, node: Any) -> List[List[bool]]:
+            return [[True] for _ in node.inputs]  # every input reaches the one output
+
         # Pickled through a module-level rebuilder, since a class made at run time has no
-        # importable name; without the derivative caches, which PyTensor keeps in closures.
+        # importable name.
         def __reduce__(self) -> Any:
-            state = dict(self.__dict__)
-            if caches_closures:
-                state.update(_lop_op_cache={}, _rop_op_cache=None)
-            return _rebuild_op, (base.__module__.split(".")[0], state)
+            return _rebuild_op, (base.__module__.split(".")[0], dict(self.__dict__))
 
-        if caches_closures:
-            # The derivative ops PyTensor builds from this one are plain OpFromGraphs, and
-            # a second derivative fills their caches with closures too: made of this class,
-            # they pickle as it does (one graph's gradient pickles after another's second
-            # derivative was taken).
-            def _build_and_cache_lop_op(self, *args: Any) -> Any:
-                return _adopt(super()._build_and_cache_lop_op(*args), base, StrictOpFromGraph)
+        if renamed:
 
-            def _build_and_cache_rop_op(self, *args: Any) -> Any:
-                return _adopt(super()._build_and_cache_rop_op(*args), base, StrictOpFromGraph)
+            def pullback(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
+                return self.strict_pullback(inputs, output_grads)
 
-        if not caches_closures:
-            # The gradient of one output of a derivative op (d relu/dx, not d relu/dalpha)
-            # leaves the other's disconnected, and these OpFromGraphs pass that on as an
-            # input their type rejects: zeros stand in for it, and the inputs connected
-            # only through it stay disconnected, as the backend's grad() requires.
+            def pushforward(self, inputs: Any, outputs: Any, tangents: Any) -> Any:
+                # PyTensor 3 marks an input without a tangent with a DisconnectedType
+                # variable, where the overrides take None; one marks the output so too.
+                absent = [t for t in tangents if _disconnected(t)]
+                points = [None if _disconnected(t) else t for t in tangents]
+                (out,) = self.strict_pushforward(inputs, points)
+                return [absent[0] if out is None else out]
+
+        else:
+
             def L_op(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
-                dropped = [_disconnected(g) for g in output_grads]
-                if not any(dropped):
-                    return super().L_op(inputs, outputs, output_grads)
-                blank = output_grads[dropped.index(True)]
-                filled = [
-                    o.zeros_like() if d else g for o, g, d in zip(outputs, output_grads, dropped)
-                ]
-                terms = super().L_op(inputs, outputs, filled)
-                pattern = self.connection_pattern(outputs[0].owner)
-                return [
-                    term if any(c and not d for c, d in zip(row, dropped)) else blank.type()
-                    for term, row in zip(terms, pattern)
-                ]
+                return self.strict_pullback(inputs, output_grads)
+
+            def R_op(self, inputs: Any, eval_points: Any) -> Any:
+                return self.strict_pushforward(inputs, eval_points)
 
     return StrictOpFromGraph
-
-
-def _adopt(built: Any, base: type, own: type) -> Any:
-    """Make the derivative op that ``built`` (an op or a wrapper closing over one) holds
-    an instance of ``own``, so that it pickles without its derivative caches."""
-    cells = [c.cell_contents for c in getattr(built, "__closure__", None) or ()]
-    for candidate in [built, *cells]:
-        if type(candidate) is base:
-            candidate.__class__ = own
-    return built
 
 
 def _disconnected(var: Any) -> bool:

@@ -119,7 +119,6 @@ class Backend(NamedTuple):
             module=module,
             tensor=tensor,
             OpFromGraph=builders.OpFromGraph,
-            gradient_overrides=_gradient_override_names(builders.OpFromGraph),
             native=native,
             native_path=self.native_module + ".relu" if native is not None else None,
             linker=default_linker(module),
@@ -150,7 +149,6 @@ class Loaded:
         module: ModuleType,
         tensor: ModuleType,
         OpFromGraph: Any,
-        gradient_overrides: Tuple[str, str],  # OpFromGraph's keywords for L-op and R-op
         native: Optional[Callable[..., Any]],
         native_path: Optional[str],
         linker: str,
@@ -161,7 +159,6 @@ class Loaded:
         self.module = module
         self.tensor = tensor
         self.OpFromGraph = OpFromGraph
-        self.gradient_overrides = gradient_overrides
         self.native = native
         self.native_path = native_path
         self.linker = linker
@@ -177,16 +174,6 @@ class Loaded:
 
 def _lines(caught: List[warnings.WarningMessage]) -> List[str]:
     return [f"{w.category.__name__}: {w.message}" for w in caught]
-
-
-def _gradient_override_names(op_from_graph: type) -> Tuple[str, str]:
-    # PyTensor 3.3 renamed lop_overrides/rop_overrides and warns on the old names.
-    import inspect
-
-    parameters = inspect.signature(op_from_graph).parameters
-    if "pullback" in parameters:
-        return "pullback", "pushforward"
-    return "lop_overrides", "rop_overrides"
 
 
 _LINKER_NAMES = {
