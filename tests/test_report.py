@@ -99,6 +99,17 @@ def test_check_fails_an_env_that_failed_ran_nothing_or_did_not_run(tmp_path, sui
         assert problem in done.stderr
 
 
+def test_check_does_not_take_another_envs_report_for_one_named_as_its_prefix(tmp_path):
+    ini = tmp_path / "tox.ini"
+    ini.write_text("[tox]\nenv_list =\n    py311-pytensor30\n    py311-pytensor30-torch\n")
+    suite = '<testsuites><testsuite tests="3" skipped="0" failures="0" errors="0"/></testsuites>'
+    (tmp_path / "py311-pytensor30-torch.xml").write_text(suite)
+    done = tool("check", "--reports", str(tmp_path), "--tox-ini", str(ini))
+    assert done.returncode == 1
+    assert "py311-pytensor30: no test report: it did not run" in done.stderr
+    assert done.stdout.count("py311-pytensor30-torch") == 1
+
+
 def test_the_committed_table_is_generated_not_edited():
     with open(os.path.join(ROOT, "COMPATIBILITY.json")) as stream:
         source = json.load(stream)
