@@ -207,7 +207,7 @@ def _op_class(base: Any) -> Any:
 
             def pushforward(self, inputs: Any, outputs: Any, tangents: Any) -> Any:
                 # PyTensor 3 marks an input without a tangent with a DisconnectedType
-                # variable, where the overrides take None; one marks the output so too.
+                # variable, where the derivatives above take None; one marks the output so.
                 absent = [t for t in tangents if _disconnected(t)]
                 points = [None if _disconnected(t) else t for t in tangents]
                 (out,) = self.strict_pushforward(inputs, points)
