@@ -3,9 +3,9 @@ against the built convolution on the whole batch (what ``relucompat.legacy`` doe
 
 Not the bench: a measurement for issue 9's memory target (docs/performance.md, "A training
 step"). Per batch size, it prints each variant's median step time over 10 rounds in turns,
-its compile time (the first variant's includes the cold compile), its peak memory measured
-as the bench does (a fresh interpreter, a fixed mmap threshold, three warm steps), and the
-loss of its first three steps. Run it in an env, on an otherwise idle machine:
+its compile time (a second build, as the bench's), its peak memory measured by the bench's
+own code (a fresh interpreter, a fixed mmap threshold, three warm steps), and the loss of
+its first three steps. Run it in an env, on an otherwise idle machine:
 
     python3 -m tox exec -e py313-pytensor3 -qq --skip-pkg-install -- \
         python tools/measure_conv_per_image.py [LINKER]
@@ -14,10 +14,8 @@ loss of its first three steps. Run it in an env, on an otherwise idle machine:
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
-import time
 from typing import Any, Callable, Dict, List, Tuple
 
 from relucompat import bench_model, discovery
@@ -50,70 +48,52 @@ def per_image_conv2d(backend: Any) -> Callable[..., Any]:
     return conv2d
 
 
-def compiled(variant: str, batch: int, linker: str) -> Tuple[Any, list, float]:
+def use(variant: str) -> None:
+    """Make ``variant`` the conv that ``bench_model._lenet`` imports when it builds."""
     import relucompat.legacy.tensor.nnet as nnet
 
-    backend = discovery.default()
-    # bench_model._lenet imports nnet.conv2d when it builds the model
-    nnet.conv2d = per_image_conv2d(backend) if variant == "per image" else WHOLE_BATCH
-    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
-    started = time.perf_counter()
-    function, data = bench_model._step(
-        backend,
-        bench_model.MODELS["lenet"],
-        bench_model._activation(backend, route),
-        batch,
-        "float32",
-        bench_model.compile_mode(backend, linker or None),
-    )
-    bench_model.finished(function(*data))
-    return function, data, time.perf_counter() - started
-
-
-def peak_mib(variant: str, batch: int, linker: str) -> float:
-    function, data, _ = compiled(variant, batch, linker)
-    bench_model.finished(function(*data))
-    with open("/proc/self/clear_refs", "w") as stream:
-        stream.write("5")
-    before = bench_model._status_kib("VmRSS")
-    for _ in range(3):
-        bench_model.finished(function(*data))
-    return (bench_model._status_kib("VmHWM") - before) / 1024
+    nnet.conv2d = per_image_conv2d(discovery.default()) if variant == "per image" else WHOLE_BATCH
 
 
 def main(linker: str) -> None:
+    backend = discovery.default()
+    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    mode = bench_model.compile_mode(backend, linker or None)
+    lenet = bench_model.MODELS["lenet"]
     for batch in (20, 500):
         losses: Dict[str, List[float]] = {}
         steps = {}
         for variant in VARIANTS:
+            use(variant)
             # the losses from a build of its own, so that both start from the same weights
-            function, data, _ = compiled(variant, batch, linker)
+            relu = bench_model._activation(backend, route)
+            function, data = bench_model._step(backend, lenet, relu, batch, "float32", mode)
             losses[variant] = [float(function(*data)) for _ in range(3)]
-            steps[variant] = compiled(variant, batch, linker)
-        times: Dict[str, List[float]] = {variant: [] for variant in VARIANTS}
-        for _ in range(10):
-            for variant, (function, data, _) in steps.items():
-                started = time.perf_counter()
-                bench_model.finished(function(*data))
-                times[variant].append(time.perf_counter() - started)
-        for variant in VARIANTS:
+            steps[variant] = bench_model._compiled_step(
+                backend, lenet, route, batch, "float32", mode
+            )
+        medians = bench_model._in_turns(list(steps.values()), 10)
+        for variant, median in zip(VARIANTS, medians):
             child = subprocess.run(
                 [sys.executable, __file__, "--peak", variant, str(batch), linker],
-                env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"},
+                env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"},  # as the bench's
                 capture_output=True,
                 text=True,
             )
-            peak = child.stdout.split()[-1] if child.returncode == 0 else child.stderr[-300:]
-            step_ms = 1e3 * statistics.median(times[variant])
+            figure = child.stdout.split()[-1] if child.returncode == 0 else child.stderr[-300:]
+            peak = f"{int(figure) / 2**20:.1f}" if figure.isdigit() else figure
             print(
-                f"batch {batch:3} {variant:11} step {step_ms:8.1f} ms"
+                f"batch {batch:3} {variant:11} step {1e3 * median:8.1f} ms"
                 f"  compile {steps[variant][2]:5.1f} s  peak {peak} MiB"
                 f"  losses {losses[variant]}"
             )
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--peak"]:
-        print(peak_mib(sys.argv[2], int(sys.argv[3]), sys.argv[4]))
+    if sys.argv[1:2] == ["--peak"]:  # in a fresh interpreter, as the bench measures
+        variant, batch, linker = sys.argv[2:5]
+        use(variant)
+        name = discovery.default().distribution.name
+        bench_model._measure_peak_here(name, "lenet", batch, "float32", linker)
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "")
