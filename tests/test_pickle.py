@@ -84,7 +84,15 @@ def arguments() -> tuple:
 def check_all(got: List[Any], want: List[Any], what: str) -> None:
     assert len(got) == len(want), what
     for i, (actual, expected) in enumerate(zip(got, want)):
-        assert same_bits(actual, expected), f"{what}, output {i}:{describe(actual, expected)}"
+        # The 0-d outputs are sums (the gradients for a scalar alpha) over NaNs of both
+        # signs: which sign a sum keeps is the compiled reduction's, and IEEE 754 leaves it
+        # open. PyTensor 3.3's numba gives -NaN when it compiles the sum and +NaN when it
+        # loads the same kernel from its on-disk cache (measured: every cold-cache run of
+        # this test). Elementwise outputs keep every bit, NaN payloads included.
+        nan_payloads = np.ndim(expected) > 0
+        assert same_bits(
+            actual, expected, nan_payloads=nan_payloads
+        ), f"{what}, output {i}:{describe(actual, expected)}"
 
 
 def test_function_and_graph_load_in_a_fresh_process(h, tmp_path):
