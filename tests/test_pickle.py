@@ -90,9 +90,9 @@ def check_all(got: List[Any], want: List[Any], what: str) -> None:
         # loads the same kernel from its on-disk cache (measured: every cold-cache run of
         # this test). Elementwise outputs keep every bit, NaN payloads included.
         nan_payloads = np.ndim(expected) > 0
-        assert same_bits(
-            actual, expected, nan_payloads=nan_payloads
-        ), f"{what}, output {i}:{describe(actual, expected)}"
+        assert same_bits(actual, expected, nan_payloads=nan_payloads), (
+            f"{what}, output {i}:{describe(actual, expected)}"
+        )
 
 
 def test_function_and_graph_load_in_a_fresh_process(h, tmp_path):
