@@ -23,8 +23,8 @@ from harness import (
     backends_own,
     c_linker_limit,
     made_the_golden_data,
+    one_float_dtype,
     one_linker,
-    own_ops_in_float64,
     static_shapes,
 )
 
@@ -177,7 +177,7 @@ def test_golden_file_matches_the_case_definitions():
 @pytest.mark.parametrize("dtype", conv_cases.DTYPES)
 def test_conv2d_matches_theano_1_0_5(h, dtype):
     relucompat.use(h.loaded.distribution.name)
-    own_ops_in_float64(h, abstract_conv.native() is not None, dtype, "conv")
+    one_float_dtype(h, abstract_conv.native() is not None, dtype, "conv")
     for built in variants(h):
         sources = computed(h, dtype, built)
         exact = not built and (h.name, h.linker) in BIT_FOR_BIT

@@ -23,7 +23,7 @@ from harness import (
     backends_own,
     flushed,
     made_the_golden_data,
-    own_ops_in_float64,
+    one_float_dtype,
     undo_float64_leak,
 )
 
@@ -164,7 +164,7 @@ def test_golden_file_has_every_case():
 @pytest.mark.parametrize("dtype", nnet_cases.FLOATS)
 def test_values_and_gradients_are_theanos(h, dtype):
     relucompat.use(h.loaded.distribution.name)
-    own_ops_in_float64(h, _namespace.native_nnet() is not None, dtype, "nnet")
+    one_float_dtype(h, _namespace.native_nnet() is not None, dtype, "nnet")
     found = computed(h, dtype)
     bound = 0 if exact(h) else BOUND_ULPS[dtype]
     worst = {}

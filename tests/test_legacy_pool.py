@@ -28,7 +28,7 @@ from harness import (
     c_linker_limit,
     describe,
     made_the_golden_data,
-    own_ops_in_float64,
+    one_float_dtype,
     same_bits,
     static_shapes,
     undo_float64_leak,
@@ -189,7 +189,7 @@ def test_the_golden_file_matches_the_cases_and_the_reference():
 @pytest.mark.parametrize("dtype", pool_cases.DTYPES)
 def test_pooling_equals_theano_1_0_5(h, dtype):
     relucompat.use(h.loaded.distribution.name)
-    own_ops_in_float64(h, use(h), dtype, "pooling")
+    one_float_dtype(h, use(h), dtype, "pooling")
     torch_limit(h, dtype)
     checked = {key.partition("|")[0] for key in computed(h, dtype)}
     for case in pool_cases.by_dtype()[dtype]:
