@@ -5,11 +5,15 @@ the same results."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from harness import expected
+
+from relucompat.lineage import registry
 
 pytestmark = pytest.mark.installation
 
@@ -74,3 +78,31 @@ def test_sixteen_threads_at_once():
     # Two routes (one per semantics), each seen by every thread that asked.
     assert len(found["routes"]) == 2
     assert found["distinct_results"] == {"theano": 1, "strict": 1}
+
+
+def test_discovery_sees_every_backend_while_another_thread_edits_sys_path():
+    # The lineage's backends import what they compile with `sys.path[0:0] = [workdir]`,
+    # the import, then `del sys.path[0]`: in place. A walk of the live list meanwhile
+    # skips an entry, site-packages included.
+    promised = expected()
+    if promised == {}:
+        pytest.skip("this env promises no backend")
+    before = [(b.import_name, b.installed(), b.present()) for b in registry()]
+    stop = threading.Event()
+
+    def compile_like_a_backend():
+        while not stop.is_set():
+            sys.path[0:0] = [os.getcwd()]
+            os.listdir(os.getcwd())  # the import's file system calls free the GIL
+            del sys.path[0]
+
+    editor = threading.Thread(target=compile_like_a_backend)
+    editor.start()
+    try:
+        during = [
+            [(b.import_name, b.installed(), b.present()) for b in registry()] for _ in range(300)
+        ]
+    finally:
+        stop.set()
+        editor.join()
+    assert all(seen == before for seen in during)

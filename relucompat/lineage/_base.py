@@ -11,7 +11,10 @@ import importlib
 import sys
 import warnings
 from types import ModuleType
-from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, NamedTuple, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
 
 
 class Provider(NamedTuple):
@@ -63,28 +66,22 @@ class Backend(NamedTuple):
 
         found = []
         for provider in self.providers:
-            try:
-                version = metadata.version(provider.distribution)
-            except metadata.PackageNotFoundError:
-                continue
-            name = provider.distribution.lower()
-            found.append(Installed(name, version, provider.extra))
+            dists = metadata.distributions(name=provider.distribution, path=_sys_path())
+            version = next((dist.version for dist in dists), None)
+            if version is not None:
+                found.append(Installed(provider.distribution.lower(), version, provider.extra))
         return found
 
     def present(self) -> bool:
         """Whether ``import <import_name>`` finds a package; runs none of its code."""
-        import importlib.util
-
-        spec = importlib.util.find_spec(self.import_name)
+        spec = _find_spec(self.import_name)
         return spec is not None and spec.loader is not None  # not a bare namespace dir
 
     def provider(self) -> Optional[Installed]:
         """The provider that ``import <import_name>`` would load, or ``None``."""
         found = self.installed()
         if len(found) > 1 and self.pick is not None:
-            import importlib.util
-
-            spec = importlib.util.find_spec(self.import_name)  # locates, runs nothing
+            spec = _find_spec(self.import_name)  # locates, runs nothing
             origin = spec.origin if spec is not None and spec.origin else ""
             return self.pick(found, origin)
         return found[0] if found else None
@@ -197,3 +194,21 @@ def default_linker(module: ModuleType) -> str:
     if name in ("VM_Linker", "VMLinker"):  # the C loop is "cvm"; the Python loop is "vm"
         return "cvm" if getattr(linker, "use_cloop", False) else "vm"
     return name
+
+
+def _sys_path() -> List[str]:
+    """A copy of ``sys.path`` to search: the lineage's backends import what they compile
+    with ``sys.path[0:0] = [workdir]``, the import, then ``del sys.path[0]``, in place, and
+    a search of the live list in another thread meanwhile skips an entry."""
+    return list(sys.path)
+
+
+def _find_spec(import_name: str) -> Optional[ModuleSpec]:
+    """Where ``import <import_name>`` would load from (see :func:`_sys_path`); runs nothing."""
+    import importlib.util
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec(import_name, _sys_path())
+    if spec is None:  # a finder on sys.meta_path may know it (an editable install's)
+        spec = importlib.util.find_spec(import_name)
+    return spec
