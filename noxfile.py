@@ -39,6 +39,8 @@ if nox is not None:
                 "{env_dir}": session.virtualenv.location,
                 "{tox_root}": ROOT,
                 "{env_name}": pairing.name,
+                "{:}": os.pathsep,
+                "{env:PATH}": os.pathsep.join([session.bin, os.environ.get("PATH", "")]),
             }
             env = {}
             for key, value in pairing.set_env.items():
