@@ -12,10 +12,11 @@ candidates a fast time would cost you.
 from __future__ import annotations
 
 import functools
+import gc
 import statistics
 import sys
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from relucompat import __version__, doctor, oracle
 from relucompat.lineage import Loaded
@@ -36,6 +37,7 @@ __all__ = [
     "provenance",
     "render_text",
     "run",
+    "seconds_to_build",
 ]
 
 
@@ -239,13 +241,11 @@ def _time_candidate(
     seconds, compile_seconds, functions = {}, {}, {}
     for key, (inputs, output) in graphs.items():
         args = [z, w][: len(inputs)]
-        compiles = []
-        for _ in range(4):  # the first may compile C; later ones find it cached, as users do
-            started = time.perf_counter()
-            function = B.function(inputs, output, mode=mode)
-            function(*args)  # JIT linkers (numba, JAX) compile on the first call
-            compiles.append(time.perf_counter() - started)
-        compile_seconds[key] = min(compiles[1:])
+        build = functools.partial(_compiled, B, inputs, output, args, mode)
+        build()  # may compile C; the timed builds find it cached, as users do
+        compiles = [seconds_to_build(build) for _ in range(3)]
+        function = compiles[-1][0]
+        compile_seconds[key] = min(seconds for _, seconds in compiles)
         seconds[key] = _median(functools.partial(function, *args), repeat)
         functions[key] = function
     return {
@@ -254,6 +254,12 @@ def _time_candidate(
         "compile_seconds": compile_seconds,
         **_meets_contract(functions, str(z.dtype)),
     }
+
+
+def _compiled(B: Any, inputs: list, output: Any, args: list, mode: Any) -> Any:
+    function = B.function(inputs, output, mode=mode)
+    function(*args)  # JIT linkers (numba, JAX) compile on the first call
+    return function
 
 
 def _meets_contract(functions: Dict[str, Any], dtype: str) -> Dict[str, bool]:
@@ -299,6 +305,23 @@ def _median(call: Callable[[], Any], repeat: int) -> float:
         finished(call())
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def seconds_to_build(build: Callable[[], Any]) -> Tuple[Any, float]:
+    """``build()`` and the seconds it took, with the garbage of earlier builds collected
+    first and the collector off while it runs, as ``timeit`` does: a build makes many
+    objects, and a collection that one build's garbage triggers in the next made one
+    graph's compile time vary 2.5x (Aesara 2.9.4, the MLP step)."""
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        built = build()
+        return built, time.perf_counter() - started
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def finished(result: Any) -> None:
