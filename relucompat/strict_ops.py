@@ -195,6 +195,17 @@ def _op_class(base: Any) -> Any:
         def connection_pattern(self, node: Any) -> List[List[bool]]:
             return [[True] for _ in node.inputs]  # every input reaches the one output
 
+        def infer_shape(self, *arguments: Any) -> Any:
+            # (fgraph, node, input shapes); Theano 1.0.5 passes no fgraph. The base's shape
+            # is its inner graph's, cloned onto the outer input, and a rewrite that folds a
+            # shape then walks x's whole upstream graph: 1.0 s of one LeNet step's compile
+            # on Aesara 2.9.4, where the theano route's elemwise took 0.08 s.
+            node, shapes = arguments[-2:]
+            x, *alpha = node.inputs
+            if all(a.ndim <= x.ndim and all(a.type.broadcastable) for a in alpha):
+                return [shapes[0]]  # elementwise in x; a scalar alpha does not broadcast it
+            return super().infer_shape(*arguments)
+
         # Pickled through a module-level rebuilder, since a class made at run time has no
         # importable name.
         def __reduce__(self) -> Any:
