@@ -3,10 +3,10 @@
 The classic benchmark: a standard-normal matrix, timing the forward pass and
 ``grad(sum(relu(x)), x)``, plus the gradient with a real upstream matrix,
 ``grad(sum(relu(x) * W), x)``, which ranks the formulations differently. Every candidate is
-timed in the same run as NumPy's memory-bound references, after a warm-up call, so the
-figures are medians of warm calls and the ratios compare like with like. Each candidate is
-also checked against the strict contract on the edge vector, so the table says which
-candidates a fast time would cost you.
+timed in the same run as NumPy's memory-bound references, all of them in turns after a
+warm-up call, so the figures are medians of warm calls and the ratios compare like with
+like. Each candidate is also checked against the strict contract on the edge vector, so
+the table says which candidates a fast time would cost you.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "compile_mode",
     "contract_mark",
     "finished",
+    "medians_in_turns",
     "plot",
     "provenance",
     "render_text",
@@ -110,19 +111,27 @@ def run(
         "grad": (f"(z > 0).astype({dtype})", lambda: (z > 0).astype(dtype)),
         "grad_upstream": ("w * (z > 0)", lambda: w * (z > 0)),
     }
-    numpy_times = {}
-    for key, (label, call) in references.items():
-        say(f"numpy {label}")
-        numpy_times[key] = {"expression": label, "seconds": _median(call, repeat)}
-
-    results = []
+    results, calls = [], []
     cannot = {}
     for candidate in buildable(backend):
-        say(candidate.name)
+        say(f"{candidate.name}: compiling")
         try:
-            results.append(_time_candidate(backend, candidate, z, w, repeat, mode))
+            result, measured = _compile_candidate(backend, candidate, z, w, mode)
         except Exception as error:
             cannot[candidate.name] = cannot_run(candidate.name, error)
+            continue
+        results.append(result)
+        calls += [measured[key] for key in MEASUREMENTS]
+
+    say("every call, in turns")
+    medians = medians_in_turns([call for _, call in references.values()] + calls, repeat)
+    numpy_times = {
+        key: {"expression": label, "seconds": seconds}
+        for (key, (label, _)), seconds in zip(references.items(), medians)
+    }
+    timed = iter(medians[len(references) :])
+    for result in results:
+        result["seconds"] = {key: next(timed) for key in MEASUREMENTS}
 
     fastest = {k: min(r["seconds"][k] for r in results) for k in MEASUREMENTS}
     for result in results:
@@ -227,9 +236,10 @@ def _best_per_call(call: Callable[[], Any], repeat: int, calls: int = 200) -> fl
     return best
 
 
-def _time_candidate(
-    backend: Loaded, candidate: Candidate, z: Any, w: Any, repeat: int, mode: Any
-) -> Dict[str, Any]:
+def _compile_candidate(
+    backend: Loaded, candidate: Candidate, z: Any, w: Any, mode: Any
+) -> Tuple[Dict[str, Any], Dict[str, Callable[[], Any]]]:
+    """The candidate's record but its timings, and a call per measurement to time."""
     B, T = backend.module, backend.tensor
     x, upstream = T.matrix(dtype=str(z.dtype)), T.matrix(dtype=str(z.dtype))
     y = candidate.build(backend, x)
@@ -238,22 +248,23 @@ def _time_candidate(
         "grad": ([x], B.grad(y.sum(), x)),
         "grad_upstream": ([x, upstream], B.grad((y * upstream).sum(), x)),
     }
-    seconds, compile_seconds, functions = {}, {}, {}
+    compile_seconds: Dict[str, float] = {}
+    functions: Dict[str, Any] = {}
+    calls: Dict[str, Callable[[], Any]] = {}
     for key, (inputs, output) in graphs.items():
         args = [z, w][: len(inputs)]
         build = functools.partial(_compiled, B, inputs, output, args, mode)
         build()  # may compile C; the timed builds find it cached, as users do
         compiles = [seconds_to_build(build) for _ in range(3)]
-        function = compiles[-1][0]
+        functions[key] = compiles[-1][0]
         compile_seconds[key] = min(seconds for _, seconds in compiles)
-        seconds[key] = _median(functools.partial(function, *args), repeat)
-        functions[key] = function
-    return {
+        calls[key] = functools.partial(functions[key], *args)
+    result: Dict[str, Any] = {
         "name": candidate.name,
-        "seconds": seconds,
         "compile_seconds": compile_seconds,
         **_meets_contract(functions, str(z.dtype)),
     }
+    return result, calls
 
 
 def _compiled(B: Any, inputs: list, output: Any, args: list, mode: Any) -> Any:
@@ -297,14 +308,19 @@ def contract_mark(candidate: Dict[str, Any]) -> str:
     return "ftz" if candidate.get("meets_strict_contract_but_denormals") else "no"
 
 
-def _median(call: Callable[[], Any], repeat: int) -> float:
-    finished(call())  # warm caches and allocators
-    times = []
+def medians_in_turns(calls: List[Callable[[], Any]], repeat: int) -> List[float]:
+    """Each call's median seconds over ``repeat`` rounds of one call of each in turn, after
+    a warm-up round: a drift of the machine (clock, caches, a neighbour) touches every
+    call alike, where back-to-back runs gave two identical graphs 1.5x apart."""
+    for call in calls:
+        finished(call())  # warm caches and allocators
+    times: List[List[float]] = [[] for _ in calls]
     for _ in range(repeat):
-        started = time.perf_counter()
-        finished(call())
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for call, spent in zip(calls, times):
+            started = time.perf_counter()
+            finished(call())
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 def seconds_to_build(build: Callable[[], Any]) -> Tuple[Any, float]:
@@ -347,7 +363,7 @@ def render_text(record: Dict[str, Any]) -> str:
     head = (
         f"relucompat bench: {record['backend']} {record['version']}, {record['linker']} "
         f"linker, {record['size']}x{record['size']} {record['dtype']}, "
-        f"median of {record['repeat']} warm calls"
+        f"median of {record['repeat']} warm calls in turns"
     )
     lines = [head, ""]
     lines.append(

@@ -12,11 +12,10 @@ the resident set before them.
 
 from __future__ import annotations
 
+import functools
 import os
-import statistics
 import subprocess
 import sys
-import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from relucompat.bench import (
@@ -27,6 +26,7 @@ from relucompat.bench import (
     cannot_run,
     compile_mode,
     finished,
+    medians_in_turns,
     provenance,
     seconds_to_build,
 )
@@ -153,7 +153,9 @@ def run(
         say(f"{model} batch {batch}: rebuilding {len(builds)} steps {rounds} times in turns")
         compiled = _best_builds_in_turns(list(builds.values()), rounds)
         say(f"{model} batch {batch}: timing {len(steps)} steps in turns")
-        medians = _in_turns(list(steps.values()), repeat)
+        medians = medians_in_turns(
+            [functools.partial(function, *data) for function, data in steps.values()], repeat
+        )
         results: List[Dict[str, Any]] = [
             {"name": name, "step_seconds": seconds, "compile_seconds": best}
             for name, seconds, best in zip(steps, medians, compiled)
@@ -245,19 +247,6 @@ def _best_builds_in_turns(builds: List[Callable[[], Any]], rounds: int) -> List[
         for i, build in enumerate(builds):
             best[i] = min(best[i], seconds_to_build(build)[1])
     return best
-
-
-def _in_turns(steps: List[Tuple[Any, list]], repeat: int) -> List[float]:
-    """Each step's median seconds over ``repeat`` rounds of one call of every step in turn:
-    a drift of the machine (clock, caches, a neighbour) touches every candidate alike, where
-    back-to-back runs gave two identical graphs 1.5x apart."""
-    times: List[List[float]] = [[] for _ in steps]
-    for _ in range(repeat):
-        for (function, data), spent in zip(steps, times):
-            started = time.perf_counter()
-            finished(function(*data))
-            spent.append(time.perf_counter() - started)
-    return [statistics.median(spent) for spent in times]
 
 
 def _peak_step_bytes(

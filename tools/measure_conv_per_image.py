@@ -19,7 +19,7 @@ import sys
 from typing import Any, Callable, Dict, List, Tuple
 
 from relucompat import bench_model, discovery
-from relucompat.bench import CANDIDATES
+from relucompat.bench import CANDIDATES, medians_in_turns
 from relucompat.legacy.tensor.nnet import _conv_built, _nnet_conv2d
 
 VARIANTS = ("whole batch", "per image")
@@ -69,10 +69,9 @@ def main(linker: str) -> None:
             relu = bench_model._activation(backend, route)
             function, data = bench_model._step(backend, lenet, relu, batch, "float32", mode)
             losses[variant] = [float(function(*data)) for _ in range(3)]
-            steps[variant] = bench_model._compiled_step(
-                backend, lenet, route, batch, "float32", mode
-            )
-        medians = bench_model._in_turns(list(steps.values()), 10)
+            function, data = bench_model._builder(backend, lenet, route, batch, "float32", mode)()
+            steps[variant] = lambda function=function, data=data: function(*data)
+        medians = medians_in_turns(list(steps.values()), 10)
         for variant, median in zip(VARIANTS, medians):
             child = subprocess.run(
                 [sys.executable, __file__, "--peak", variant, str(batch), linker],
