@@ -1,5 +1,6 @@
-"""tools/pch/g++, CI's g++ for the backends' C modules: the same shared object, byte for
-byte, as the real g++ gives, with the leading #includes read from its precompiled header.
+"""tools/ci_gxx/g++, CI's g++ for the backends' C modules: the same shared object as the
+real g++ gives, byte for byte once both are stripped of debug information, with the leading
+#includes read from its precompiled header and no debug information of its own.
 
 Runs in the lint env with the other checks of the repo's tooling; elsewhere it skips.
 """
@@ -17,7 +18,7 @@ import pytest
 
 pytest.importorskip("tox", reason="the lint env checks the repo's tooling")
 
-WRAPPER = Path(__file__).resolve().parents[1] / "tools" / "pch" / "g++"
+WRAPPER = Path(__file__).resolve().parents[1] / "tools" / "ci_gxx" / "g++"
 
 # Shaped like a backend's mod.cpp: its #include lines first, then code gcc optimizes.
 MODULE = """\
@@ -40,6 +41,7 @@ def compile_with(gxx, source, output, *extra, env=None):
     numpy_include = np.get_include()
     python_include = sysconfig.get_paths()["include"]
     flags = ["-shared", "-g", "-O3", "-march=native", "-fPIC", "-fvisibility=hidden"]
+    flags.append("-Wl,--build-id=none")  # the build ID hashes the debug information too
     command = [gxx, *flags, f"-I{numpy_include}", f"-I{python_include}", *extra]
     return subprocess.run(
         [*command, "-o", str(output), str(source)], capture_output=True, text=True, env=env
@@ -54,20 +56,29 @@ def real_gxx():
     return found
 
 
-def test_same_shared_object_with_the_includes_precompiled(tmp_path, real_gxx):
+def without_debug_information(path):
+    stripped = path.with_suffix(".stripped")
+    done = subprocess.run(["strip", "--strip-debug", "-o", str(stripped), str(path)])
+    assert done.returncode == 0
+    return stripped.read_bytes()
+
+
+def test_same_code_with_the_includes_precompiled_and_no_debug_information(tmp_path, real_gxx):
     source = tmp_path / "mod.cpp"
     source.write_text(MODULE)
     env = dict(os.environ, RELUCOMPAT_PCH_DIR=str(tmp_path / "pch"))
-    # -H lists the headers read, "! " marking a precompiled one; -g records it in the object.
+    # -H lists the headers read, "! " marking a precompiled one.
     plain = compile_with(real_gxx, source, tmp_path / "plain.so", "-H")
     assert plain.returncode == 0, plain.stderr
-    produced = (tmp_path / "plain.so").read_bytes()
+    assert b".debug_info" in (tmp_path / "plain.so").read_bytes()  # the section's name
+    code = without_debug_information(tmp_path / "plain.so")
     for name in ("builds.so", "reuses.so"):  # the first call precompiles, the next reuses
         wrapped = compile_with(str(WRAPPER), source, tmp_path / name, "-H", env=env)
         assert wrapped.returncode == 0, wrapped.stderr
         (header,) = (tmp_path / "pch").glob("*/leading.h.gch")
         assert f"! {header}" in wrapped.stderr.splitlines()
-        assert (tmp_path / name).read_bytes() == produced
+        assert b".debug_info" not in (tmp_path / name).read_bytes()
+        assert without_debug_information(tmp_path / name) == code
 
 
 def test_any_other_call_is_the_real_gxx(real_gxx):
