@@ -2,8 +2,9 @@
 
 Timings are never asserted; the committed bench/ records are where speed is shown. The run
 times one backend's candidates, so it belongs to backend envs, not to the installation
-passes; tox.ini's ``[legacy] bench_smoke`` says which (CI time: half a minute of cold
-compilation in each).
+passes; tox.ini's ``[legacy] bench_smoke`` says which. It runs under the py linker, which
+compiles nothing (CI time: half a minute of cold compilation under numba); the record's
+structure is the same under every linker.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def record(tmp_path_factory):
             "16",
             "--repeat",
             "2",
+            "--linker",
+            "py",
             "--json",
             str(path),
         ],
