@@ -236,9 +236,9 @@ def undo_float64_leak(h: Harness, value: Any, dtype: str) -> Any:
 
 
 def made_the_golden_data(h: Harness) -> bool:
-    """Whether ``h`` is what made the legacy golden data: Theano 1.0.5's own ops under its
-    default linker (tools/golden_*.py). There a legacy graph equal to the script's gives the
-    golden values by construction, so the tests compare graphs (see
+    """Whether ``h`` is what made the golden data: Theano 1.0.5's own ops under its default
+    linker (tools/make_golden.py, tools/golden_*.py). There a graph equal to the script's
+    gives the golden values by construction, so the tests compare graphs (see
     :func:`assert_same_graph`) instead of compiling them, which on a cold cache cost CI
     minutes per grid for bits that are the golden file's own."""
     return h.loaded.distribution.name == "theano" and h.linker == "default"
