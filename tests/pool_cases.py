@@ -43,7 +43,8 @@ class Case:
 
     @property
     def every_linker(self) -> bool:
-        """In the subset every linker runs (the whole grid runs under ``py``): each mode,
+        """In the subset that the backend's own pooling and the static-shape linkers run
+        (the built pooling runs the grid, and the cases off it under ``py``): each mode,
         partial windows, padding, pool_3d, a 2-d input, the same-size max and R_op."""
         if self.function == "pool_2d" and self.x.ndim == 4 and not self.rop:
             padded = any(self.pad)  # ignore_border=False without padding, True with
