@@ -38,8 +38,8 @@ __all__ = ["Harness"]
 
 
 # Hypothesis profiles: "default" for a quick local run, "ci" in tox (200 examples per
-# test, in each of ten backend envs; Hypothesis's own overhead, some 8 ms an example,
-# made 500 cost CI a minute and a half per env), "thorough" on demand:
+# test, in each of ten backend envs: Hypothesis's own time, 1-6 ms an example with each
+# strategy built once, is most of those tests' time), "thorough" on demand:
 # tox -e <env> -- --hypothesis-profile=thorough.
 from hypothesis import HealthCheck, settings  # noqa: E402
 

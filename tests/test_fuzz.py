@@ -32,6 +32,7 @@ def values(dtype: str):
     return st.floats(width=width, allow_nan=True, allow_infinity=True, allow_subnormal=True)
 
 
+@functools.lru_cache(maxsize=None)  # built once: building is most of an example's time
 def arrays(dtype: str, max_dims: int = 3):
     shapes = hnp.array_shapes(min_dims=0, max_dims=max_dims, min_side=0, max_side=4)
     return hnp.arrays(dtype, shapes, elements=values(dtype))

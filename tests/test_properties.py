@@ -51,13 +51,20 @@ def slopes(dtype):
     return st.one_of(st.sampled_from(exact), floats(dtype, finite=True))
 
 
-@st.composite
-def triples(draw, dtype):
-    n = draw(st.integers(0, 12))
-    x = draw(hnp.arrays(dtype, n, elements=floats(dtype)))
-    g = draw(hnp.arrays(dtype, n, elements=floats(dtype, finite=True)))
-    alpha = draw(hnp.arrays(dtype, n, elements=slopes(dtype)))
-    return x, g, alpha
+# Strategies are built once per dtype and length, not once per example: building them is
+# most of Hypothesis's time per example.
+@functools.lru_cache(maxsize=None)
+def triples(dtype: str):
+    return st.integers(0, 12).flatmap(functools.partial(triples_of_length, dtype))
+
+
+@functools.lru_cache(maxsize=None)
+def triples_of_length(dtype: str, n: int):
+    return st.tuples(
+        hnp.arrays(dtype, n, elements=floats(dtype)),
+        hnp.arrays(dtype, n, elements=floats(dtype, finite=True)),
+        hnp.arrays(dtype, n, elements=slopes(dtype)),
+    )
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
