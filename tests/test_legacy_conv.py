@@ -131,7 +131,7 @@ def computed(h: Harness, dtype: str, built: bool) -> List[dict]:
     linker, the cases that give their shapes through the legacy API (the built conv with
     constant arguments). Their ops are the grid's with constant sizes; the linkers that
     compile run that path end to end in the LeNet example, which gives its shapes (CI time:
-    43 s of cold numba per env)."""
+    43 s of cold numba per env alone, part of which the example's run now pays)."""
     if not built:
         return [native_values(h, dtype)]
     if static_shapes(h):
