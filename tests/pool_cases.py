@@ -45,13 +45,29 @@ class Case:
     def every_linker(self) -> bool:
         """In the subset that the backend's own pooling and the static-shape linkers run
         (the built pooling runs the grid, and the cases off it under ``py``): each mode,
-        partial windows, padding, pool_3d, a 2-d input, the same-size max and R_op."""
+        partial windows, padding, pool_3d, a 2-d input, the same-size max, R_op, and the
+        max over windows that tile the image (a reshape where the pooling is built)."""
         if self.function == "pool_2d" and self.x.ndim == 4 and not self.rop:
             padded = any(self.pad)  # ignore_border=False without padding, True with
+            if self.ws == (2, 2) and self.stride is None and not padded:
+                return self.tiles
             return self.ws == (3, 2) and self.stride == (2, 1) and self.ignore_border == padded
         if self.function == "pool_3d":
             return self.mode in ("max", "average_exc_pad") and self.ignore_border
         return self.function != "max_pool_2d_same_size" or self.ws == (3, 2)
+
+    @property
+    def tiles(self) -> bool:
+        """A max whose windows tile the image: the built pooling reshapes, not gathers."""
+        sizes = self.x.shape[-2:]
+        no_partial = self.ignore_border or all(n % w == 0 for n, w in zip(sizes, self.ws))
+        return (
+            self.function == "pool_2d"
+            and self.mode == "max"
+            and self.stride in (None, self.ws)
+            and not any(self.pad)
+            and no_partial
+        )
 
     @property
     def theano_grad_fails(self) -> bool:

@@ -2,13 +2,8 @@
 
 Theano 1.0.5's arguments, warnings, shapes and values. Where the backend still has Theano's
 ``Pool`` op (Theano, Theano-PyMC, Aesara, PyTensor 2.8) and it compiles, that op does the
-work. Elsewhere the pooling is built from standard ops: every window is read in one gather
-(``relucompat.legacy._windows``; taps in the padding or past the border read the lowest
-value for max, 0 for sums), then reduced over its taps: ``max``, or a sum in Theano's order
-(row-major in the window) divided by the window's size. So gradients, R_op, every linker and
-pickling work as for any graph. The gradient of max pooling gives the upstream gradient to
-every element equal to its window's max, ties included, summed over overlapping windows, as
-Theano's ``MaxPoolGrad``.
+work. Elsewhere the pooling is built from standard ops (``_pool_built``), so gradients,
+R_op, every linker and pickling work as for any graph.
 
 One difference: Theano has no gradient of ``average_exc_pad`` with nonzero ``pad`` (it raises
 when run); the built pooling has it.
@@ -19,11 +14,12 @@ from __future__ import annotations
 import functools
 import warnings
 from types import ModuleType
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from relucompat.legacy import _namespace, _windows
+from relucompat.legacy import _namespace
+from relucompat.legacy.tensor.signal import _pool_built
 
 __all__ = ["MODES", "max_pool_2d_same_size", "pool_2d", "pool_3d"]
 
@@ -86,7 +82,7 @@ def max_pool_2d_same_size(input: Any, patch_size: Any) -> Any:
     if native is not None:
         return native.max_pool_2d_same_size(x, size)
     T = _namespace.backend().tensor
-    taps, maxes, rows = _taps(x, size, True, size, (0, 0), "max")
+    taps, maxes, rows = _pool_built.window_taps(x, size, True, size, (0, 0), "max")
     kept = T.switch(T.eq(taps, maxes), maxes, 0).reshape((rows.shape[0], -1))
     image = x.shape[x.ndim - 2 :]
     pixels = T.zeros((image[0] * image[1] + 1, kept.shape[1]), dtype=x.dtype)
@@ -177,7 +173,11 @@ def _pool(
                 f"{name} over {_namespace.backend().label} needs {arg} as {nd} Python ints"
                 " (they shape the graph it builds); got a symbolic value."
             )
-    return _pooled(x, ws, ignore_border, stride, pad, mode)
+    if mode == "max" and tuple(stride) == tuple(ws) and not any(pad):
+        tiled = _pool_built.tiled_max(x, ws, ignore_border)
+        if tiled is not None:
+            return tiled
+    return _pool_built.gathered_pool(x, ws, ignore_border, stride, pad, mode)
 
 
 def _tensor(input: Any, name: str, nd: int) -> Any:
@@ -226,72 +226,3 @@ def _native_pool(package: str) -> Optional[ModuleType]:
     except Exception:  # no compiler, a broken one, or an op that lost its C code
         return None
     return module if works else None
-
-
-def _taps(
-    x: Any,
-    ws: Sequence[Any],
-    ignore_border: bool,
-    stride: Sequence[Any],
-    pad: Sequence[Any],
-    mode: str,
-) -> Tuple[Any, Any, Any]:
-    """``(taps, pooled, rows)``: every window's taps, ``(taps, positions, images)``; their
-    max or sum, ``(1, positions, images)``; and the gathered pixel of each tap."""
-    T = _namespace.backend().tensor
-    nd = len(ws)
-    sizes = _windows.static_shape(x)[x.ndim - nd :]
-    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
-    rows = _windows.index(T, sizes, ws, counts, stride, [1] * nd, pad)
-    if mode != "max":
-        fill: Any = 0
-    elif x.dtype.startswith(("int", "uint")):
-        fill = np.iinfo(x.dtype).min
-    else:
-        fill = -np.inf
-    taps = _windows.gather(T, x, nd, rows, fill)
-    taps = taps.reshape((_windows.product(ws), _windows.product(counts), taps.shape[1]))
-    if mode == "max":  # a reduction, whose gradient reaches every tie (not maximum's)
-        return taps, T.max(taps, axis=0, keepdims=True), rows
-    # Theano's C adds the taps one by one in the output's dtype: so does a sum over axis 0.
-    return taps, T.sum(taps, axis=0, keepdims=True, dtype=x.dtype, acc_dtype=x.dtype), rows
-
-
-def _pooled(
-    x: Any, ws: Sequence[Any], ignore_border: bool, stride: Sequence[Any], pad: Any, mode: str
-) -> Any:
-    """The built pooling; ``ws``, ``stride`` and ``pad`` may be symbolic scalars."""
-    T = _namespace.backend().tensor
-    nd = len(ws)
-    taps, pooled, rows = _taps(x, ws, ignore_border, stride, pad, mode)
-    pooled = pooled[0]  # (positions, images)
-    if mode.startswith("average"):
-        if mode == "average_inc_pad" and ignore_border:
-            size: Any = T.cast(_windows.product(ws), x.dtype)
-        else:  # the taps in the image (not in the padding, nor past the border)
-            pixels = _windows.product(_windows.static_shape(x)[x.ndim - nd :])
-            inside = T.neq(rows, pixels)
-            size = T.cast(inside.reshape((taps.shape[0], taps.shape[1])).sum(axis=0), x.dtype)
-            size = size.dimshuffle(0, "x")
-        if x.dtype.startswith(("int", "uint")):  # Theano's C divides ints truncating
-            pooled = T.cast(T.sgn(pooled) * (abs(pooled) // size), x.dtype)
-        else:
-            pooled = pooled / size
-    sizes = _windows.static_shape(x)[x.ndim - nd :]
-    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
-    lead = [x.shape[i] for i in range(x.ndim - nd)]
-    return pooled.T.reshape((*lead, *counts))
-
-
-def _out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
-    """Theano's ``Pool.out_shape`` in one dimension: windows along an image of length v."""
-    if all(isinstance(n, int) for n in (v, w, s, p)):  # known when the graph is built
-        if ignore_border:
-            return max((v + 2 * p - w) // s + 1, 0)
-        return (v - 1) // s + 1 if s >= w else max(0, (v - 1 - w + s) // s) + 1
-    if ignore_border:
-        return T.maximum((v + 2 * p - w) // s + 1, 0)
-    partial = T.maximum(0, (v - 1 - w + s) // s) + 1
-    if isinstance(s, int) and isinstance(w, int):
-        return (v - 1) // s + 1 if s >= w else partial
-    return T.switch(T.ge(s, w), (v - 1) // s + 1, partial)
