@@ -208,6 +208,11 @@ def check_options(batches: Optional[Sequence[int]], candidates: Optional[Sequenc
         )
 
 
+def _theano_route() -> Candidate:
+    """The route whose step's peak memory a record holds."""
+    return next(c for c in CANDIDATES if c.name == "relucompat theano")
+
+
 def _activation(backend: Loaded, candidate: Candidate) -> Callable[[Any], Any]:
     return lambda z: candidate.build(backend, z)
 
@@ -286,7 +291,7 @@ def _measure_peak_here(name: str, model: str, batch: str, dtype: str, linker: st
 
     discovery.use(name)
     backend = discovery.default()
-    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    route = _theano_route()
     mode = compile_mode(backend, linker or None)
     function, data = _step(
         backend, MODELS[model], _activation(backend, route), int(batch), dtype, mode

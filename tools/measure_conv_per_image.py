@@ -20,7 +20,7 @@ import sys
 from typing import Any, Callable, Dict, List, Tuple
 
 from relucompat import bench_model, discovery
-from relucompat.bench import CANDIDATES, medians_in_turns
+from relucompat.bench import medians_in_turns
 from relucompat.legacy.tensor.nnet import _conv_built, _nnet_conv2d
 
 VARIANTS = ("whole batch", "per image")
@@ -68,7 +68,7 @@ def built_as(variant: str, build: Callable[[], Any]) -> Callable[[], Any]:
 
 def main(linker: str) -> None:
     backend = discovery.default()
-    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    route = bench_model._theano_route()
     mode = bench_model.compile_mode(backend, linker or None)
     lenet = bench_model.MODELS["lenet"]
     for batch in (20, 500):

@@ -16,7 +16,7 @@ import functools
 import sys
 
 from relucompat import bench_model, discovery
-from relucompat.bench import CANDIDATES, medians_in_turns
+from relucompat.bench import medians_in_turns
 from relucompat.legacy.tensor.signal import _pool_built
 
 VARIANTS = ("gather", "reshape")
@@ -25,7 +25,7 @@ RESHAPE = _pool_built.tiled_max
 
 def main(linker: str) -> None:
     backend = discovery.default()
-    route = next(c for c in CANDIDATES if c.name == "relucompat theano")
+    route = bench_model._theano_route()
     mode = bench_model.compile_mode(backend, linker or None)
     lenet = bench_model.MODELS["lenet"]
     for batch in (20, 500):
