@@ -31,7 +31,7 @@ def main(linker: str) -> None:
     for batch in (20, 500):
         steps = []
         for variant in VARIANTS:
-            # the gather is what the pooling builds when the tiling max declines
+            # _pool_built.pool gathers when the tiling max declines
             _pool_built.tiled_max = RESHAPE if variant == "reshape" else lambda *_: None
             relu = bench_model._activation(backend, route)
             function, data = bench_model._step(backend, lenet, relu, batch, "float32", mode)

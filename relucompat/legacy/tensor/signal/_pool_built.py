@@ -19,11 +19,23 @@ import numpy as np
 
 from relucompat.legacy import _namespace, _windows
 
-__all__ = ["gathered_pool", "tiled_max", "window_taps"]
+__all__ = ["gathered_pool", "pool", "tiled_max", "window_taps"]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def pool(
+    x: Any, ws: Sequence[int], ignore_border: bool, stride: Sequence[int], pad: Any, mode: str
+) -> Any:
+    """The built pooling, for ``ws``, ``stride`` and ``pad`` known as Python ints: a max
+    whose windows tile the image reshapes, anything else gathers."""
+    if mode == "max" and tuple(stride) == tuple(ws) and not any(pad):
+        tiled = tiled_max(x, ws, ignore_border)
+        if tiled is not None:
+            return tiled
+    return gathered_pool(x, ws, ignore_border, stride, pad, mode)
 
 
 def tiled_max(x: Any, ws: Sequence[int], ignore_border: bool) -> Optional[Any]:

@@ -173,11 +173,7 @@ def _pool(
                 f"{name} over {_namespace.backend().label} needs {arg} as {nd} Python ints"
                 " (they shape the graph it builds); got a symbolic value."
             )
-    if mode == "max" and tuple(stride) == tuple(ws) and not any(pad):
-        tiled = _pool_built.tiled_max(x, ws, ignore_border)
-        if tiled is not None:
-            return tiled
-    return _pool_built.gathered_pool(x, ws, ignore_border, stride, pad, mode)
+    return _pool_built.pool(x, ws, ignore_border, stride, pad, mode)
 
 
 def _tensor(input: Any, name: str, nd: int) -> Any:
