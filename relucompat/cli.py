@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from relucompat import __version__
 
@@ -72,13 +72,23 @@ def parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        help="run an unmodified Theano-era script on whatever backend is installed",
-        description="With a working Theano the script gets it; otherwise `import theano` "
+        usage="relucompat run [-h] [--backend NAME] [--explain] (SCRIPT | -m MODULE) [ARGS ...]",
+        help="run an unmodified Theano-era script or module on whatever backend is installed",
+        description="With a working Theano the program gets it; otherwise `import theano` "
         "resolves to relucompat.legacy over the backend relucompat chooses, for this run.",
     )
-    run.add_argument("--backend", help="force a backend: pytensor, aesara, theano-pymc, theano")
+    run.add_argument(
+        "--backend", metavar="NAME", help="force a backend: pytensor, aesara, theano-pymc, theano"
+    )
     run.add_argument("--explain", action="store_true", help="say what `import theano` is")
-    run.add_argument("script", help="the Python script to run")
+    run.add_argument(
+        "-m",
+        dest="module",
+        nargs=argparse.REMAINDER,
+        metavar="MODULE ARGS",
+        help="run a module as `python -m` does (pytest, a package's __main__)",
+    )
+    run.add_argument("script", nargs="?", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
 
     return top
@@ -91,7 +101,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if command == "run":
             from relucompat import runner
 
-            runner.prepare(args.script, args.backend, args.explain)
+            target, program_args = _run_target(args)
+            runner.prepare(target, args.backend, args.explain, module=bool(args.module))
         elif command == "doctor":
             return _doctor(args)
         else:
@@ -99,8 +110,25 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (ValueError, ImportError, OSError) as exc:  # user error: no traceback
         print(f"relucompat {command}: {exc}", file=sys.stderr)
         return 2
-    runner.run(args.script, args.args)  # the script's own errors are the script's
+    # The program's own errors are the program's.
+    if args.module:
+        runner.run_module(target, program_args)
+    else:
+        runner.run(target, program_args)
     return 0
+
+
+def _run_target(args: argparse.Namespace) -> Tuple[str, List[str]]:
+    """``run``'s program and its arguments: ``SCRIPT ARGS...`` or ``-m MODULE ARGS...``."""
+    if args.module is not None:
+        if args.script is not None:
+            raise ValueError(f"give a script or -m MODULE, not both (got {args.script!r})")
+        if not args.module:
+            raise ValueError("-m needs a module name, as in `relucompat run -m pytest`")
+        return args.module[0], args.module[1:]
+    if args.script is None:
+        raise ValueError("give the script to run, or -m MODULE")
+    return args.script, args.args
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ neither is an ``AttributeError`` that :func:`missing` words.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import pkgutil
@@ -20,21 +21,33 @@ from typing import Any, Callable, List, Optional, Tuple
 # in order of preference. Each is probed in the running backend before a message names it.
 MODERN = {
     "gof": ("graph",),
+    "sandbox.linalg": ("tensor.nlinalg",),
     "tensor.nnet.logsoftmax": ("tensor.special.log_softmax",),
     "tensor.nnet.h_softmax": (),
     "tensor.nnet.conv3d": (),
     "sandbox.cuda": (),
+    "sandbox.gpuarray": (),
     "gpuarray": (),
 }
 
 
 def backend() -> Any:
     """The loaded backend the legacy namespace stands over (relucompat's default), with
-    Theano's flags applied to it on first use (see configparser.py)."""
+    Theano's flags applied to it on first use (``_flags.py``) and its variables given
+    Theano's truth (``tensor/var.py``)."""
     from relucompat import discovery
-    from relucompat.legacy import configparser
+    from relucompat.legacy import _flags
 
-    return configparser.load(discovery.default)
+    loaded = _flags.load(discovery.default)
+    if loaded.tensor not in _theano_behaviours:
+        from relucompat.legacy.tensor import var
+
+        var.theano_truth(loaded)
+        _theano_behaviours.add(loaded.tensor)
+    return loaded
+
+
+_theano_behaviours: set = set()  # the backends' tensor modules given Theano's behaviours
 
 
 def floatx() -> str:
@@ -49,7 +62,11 @@ def package() -> str:
 
 def backend_module(path: str) -> Optional[ModuleType]:
     """The backend's module at ``path`` (below its package), or None where it has none."""
-    name = f"{package()}.{path}" if path else package()
+    return _module(f"{package()}.{path}" if path else package())
+
+
+@functools.lru_cache(maxsize=None)
+def _module(name: str) -> Optional[ModuleType]:
     with warnings.catch_warnings():  # deprecated modules warn on import; not the user's doing
         warnings.simplefilter("ignore")
         try:
@@ -113,11 +130,18 @@ def forward(
             raise AttributeError(name)
         here = sys.modules[module_name]
         if hasattr(here, "__path__") and importlib.util.find_spec(f"{module_name}.{name}"):
-            return importlib.import_module(f"{module_name}.{name}")  # sets the attribute
+            try:
+                return importlib.import_module(f"{module_name}.{name}")  # sets the attribute
+            except ImportError as exc:  # theano.sandbox.cuda: Theano never imported it here
+                raise AttributeError(str(exc)) from None
         for module in sources():
             if hasattr(module, name):
                 return getattr(module, name)
-        raise AttributeError(missing(f"{where}.{name}".lstrip(".")))
+        path = f"{where}.{name}".lstrip(".")
+        submodule = backend_module(path)  # a submodule of the backend's not imported yet
+        if submodule is not None:
+            return submodule
+        raise AttributeError(missing(path))
 
     def __dir__() -> List[str]:
         here = sys.modules[module_name]
@@ -132,12 +156,12 @@ def forward(
     return __getattr__, __dir__
 
 
-def at(path: str) -> Callable[[], List[ModuleType]]:
-    """``sources`` for :func:`forward`: the backend's module at ``path``, if it has one."""
+def at(*paths: str) -> Callable[[], List[ModuleType]]:
+    """``sources`` for :func:`forward`: the backend's modules at ``paths`` that it has."""
 
     def sources() -> List[ModuleType]:
-        module = backend_module(path)
-        return [module] if module is not None else []
+        found = (backend_module(path) for path in paths)
+        return [module for module in found if module is not None]
 
     return sources
 
@@ -154,3 +178,34 @@ def native_or(name: str, *paths: str) -> Any:
             module, _, attr = f"{pkg}.{path}".rpartition(".")
             return getattr(importlib.import_module(module), attr)
     raise AttributeError(missing(f"tensor.nnet.{name}"))
+
+
+@functools.lru_cache(maxsize=None)
+def theano_class(
+    base: type,
+    name: str,
+    module: str,
+    init: Optional[Callable[..., None]] = None,
+    excluding: Tuple[type, ...] = (),
+) -> type:
+    """The backend's ``base`` as Theano's class ``name`` of ``module``: a subclass (with
+    Theano's ``__init__`` where given) whose ``isinstance`` and ``issubclass`` answer for
+    every class of the backend that has ``base`` and none of ``excluding`` in its MRO, as
+    Theano's hierarchy answered (in Theano a shared variable was no TensorVariable)."""
+
+    def theirs(cls: Any) -> bool:
+        mro = getattr(cls, "__mro__", ())
+        return base in mro and not any(e in mro for e in excluding)
+
+    # By the MRO: base's ABC machinery would ask this class again about its subclasses.
+    class TheanoClass(type(base)):  # type: ignore[misc]
+        def __instancecheck__(cls, instance: Any) -> bool:
+            return theirs(type(instance))
+
+        def __subclasscheck__(cls, subclass: type) -> bool:
+            return theirs(subclass)
+
+    namespace: dict = {"__module__": module, "__doc__": base.__doc__, "__qualname__": name}
+    if init is not None:
+        namespace["__init__"] = init
+    return TheanoClass(name, (base,), namespace)
