@@ -11,9 +11,38 @@ had there, from the backend's own module at that path where it still has it, els
 the backend's standard ops. The backend is chosen, and imported, on first use.
 """
 
+from typing import Any, List
+
 from relucompat.legacy import _namespace
+from relucompat.legacy.compile.function import function
+from relucompat.legacy.configparser import config
 from relucompat.legacy.scan_module import scan
+from relucompat.legacy.scan_module.scan_utils import clone
 
-__all__ = ["scan"]
+__all__ = ["In", "Param", "Variable", "clone", "config", "function", "scan"]
 
-__getattr__, __dir__ = _namespace.forward(__name__, "", _namespace.at(""))
+# Made for the backend on first use (__getattr__).
+In: Any
+Param: Any
+Variable: Any
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("In", "Param"):
+        from relucompat.legacy import compile
+
+        return getattr(compile, name)
+    if name == "Variable":
+        from relucompat.legacy.gof import graph
+
+        return graph.Variable
+    return _forward(name)
+
+
+def _sources() -> List[Any]:
+    from relucompat.legacy import gof
+
+    return [*_namespace.at("")(), gof]
+
+
+_forward, __dir__ = _namespace.forward(__name__, "", _sources)

@@ -39,7 +39,13 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def relu(x: Any, alpha: Any = 0) -> Any:
-    """Theano's ``nnet.relu``, through relucompat (``"theano"`` semantics)."""
+    """Theano's ``nnet.relu``, through relucompat (``"theano"`` semantics). As in Theano,
+    a NumPy array or a number with ``alpha`` 0 gives a NumPy result: Theano's expression
+    ``0.5 * (x + abs(x))`` evaluated by NumPy."""
+    plain = (np.ndarray, np.generic, int, float)
+    if isinstance(x, plain) and isinstance(alpha, plain) and np.ndim(alpha) == 0 and alpha == 0:
+        value: Any = x
+        return 0.5 * (value + abs(value))
     from relucompat.route import relu as relucompat_relu
 
     return relucompat_relu(x, alpha, semantics="theano")
