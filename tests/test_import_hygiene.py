@@ -102,6 +102,7 @@ def test_every_module_declares_its_names():
     from harness import loaded_backends
 
     import relucompat
+    from relucompat.legacy._gpu import GpuBackendGone
 
     names = [
         info.name
@@ -111,7 +112,11 @@ def test_every_module_declares_its_names():
     assert "relucompat.route" in names and "relucompat.legacy.sandbox.rng_mrg" in names
     problems = []
     for name in names:
-        module = importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except GpuBackendGone:  # theano.sandbox.cuda raises on import, as Theano's did
+            assert name == "relucompat.legacy.sandbox.cuda"
+            continue
         public = vars(module).get("__all__")
         if public is None:
             problems.append(f"{name} has no __all__")
