@@ -30,14 +30,16 @@ def index(
     dilation: Sequence[Any],
     pad: Sequence[Any],
     flip: Any = False,
+    wrap: bool = False,
 ) -> Any:
     """For each tap (major) and output position (minor), in row-major order over the
     spatial axes, the flat pixel under it, or ``prod(sizes)`` in the padding. ``flip`` (a
-    bool or a symbolic one) reverses the taps: a correlation becomes a convolution."""
+    bool or a symbolic one) reverses the taps: a correlation becomes a convolution. With
+    ``wrap`` a tap past a border reads the opposite border instead (the image is a torus)."""
     nd = len(sizes)
     known = (*sizes, *taps, *counts, *stride, *dilation, *pad)
     if all(isinstance(v, (int, np.integer)) for v in known) and isinstance(flip, bool):
-        return T.constant(_index(sizes, taps, counts, stride, dilation, pad, flip))
+        return T.constant(_index(sizes, taps, counts, stride, dilation, pad, flip, wrap))
     flat: Any = 0
     inside: Any = True
     for axis in range(nd):
@@ -48,6 +50,8 @@ def index(
             tap = T.switch(flip, taps[axis] - 1 - tap, tap)
         start = T.arange(counts[axis], dtype="int64") * stride[axis]
         where = tap.dimshuffle(0, "x") * dilation[axis] - pad[axis] + start.dimshuffle("x", 0)
+        if wrap:
+            where = T.mod(where, sizes[axis])
         pattern: list = ["x"] * (2 * nd)
         pattern[axis], pattern[nd + axis] = 0, 1  # (taps..., positions...)
         ok = T.and_(T.ge(where, 0), T.lt(where, sizes[axis])).dimshuffle(*pattern)
@@ -64,6 +68,7 @@ def _index(
     dilation: Sequence[int],
     pad: Sequence[int],
     flip: bool,
+    wrap: bool = False,
 ) -> np.ndarray:
     """:func:`index` for sizes known when the graph is built, with NumPy."""
     nd = len(sizes)
@@ -73,6 +78,8 @@ def _index(
         tap = np.arange(taps[axis])
         tap = taps[axis] - 1 - tap if flip else tap
         where = tap[:, None] * dilation[axis] - pad[axis] + np.arange(counts[axis]) * stride[axis]
+        if wrap:
+            where = np.mod(where, sizes[axis])
         shape = [1] * (2 * nd)
         shape[axis], shape[nd + axis] = taps[axis], counts[axis]
         where = where.reshape(shape)

@@ -12,9 +12,9 @@ variables with static shapes) there. Callers check the arguments (abstract_conv.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
-from relucompat.legacy import _windows
+from relucompat.legacy import _namespace, _windows
 
 Pads = Sequence[Tuple[Any, Any]]
 
@@ -85,3 +85,86 @@ def conv(
     if out.dtype != img.dtype:
         out = T.cast(out, img.dtype)
     return out
+
+
+def built(input: Any, filters: Any, spec: Any) -> Any:
+    """The conv built from standard ops, for ``spec`` (an ``abstract_conv.Conv``) checked
+    against ``input`` and ``filters`` (the tests call it on every backend, native ones
+    included)."""
+    T = _namespace.backend().tensor
+    input_shape, filter_shape = spec.input_shape, spec.filter_shape
+    kernel = known(filters, filter_shape)
+    if filter_shape is not None:  # Theano asserts the shapes it is given; so do we
+        filters = T.specify_shape(
+            filters, [k if k is not None else filters.shape[i] for i, k in enumerate(kernel)]
+        )
+    if input_shape is not None:
+        given = known(input, input_shape)
+        input = T.specify_shape(
+            input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
+        )
+    taps = [k if k is not None else filters.shape[2 + i] for i, k in enumerate(kernel[2:])]
+    padding = pads(spec.border_mode, taps, spec.filter_dilation)
+    out = conv(
+        T,
+        input,
+        filters,
+        padding,
+        spec.subsample,
+        spec.filter_flip,
+        spec.filter_dilation,
+        spec.num_groups,
+    )
+    pattern = (input.broadcastable[0], filters.broadcastable[0])
+    if any(pattern):  # Theano's output is broadcastable where batch and out channels are
+        out = T.specify_shape(
+            out,
+            [1 if b else out.shape[i] for i, b in enumerate(pattern)]
+            + [out.shape[i] for i in range(2, out.ndim)],
+        )
+    return out
+
+
+def known(var: Any, given: Any) -> Tuple[Optional[int], ...]:
+    """Each dimension's size where ``given`` or the variable's static type says it."""
+    static = tuple(getattr(var.type, "shape", None) or (None,) * var.ndim)
+    if given is None:
+        return static
+    return tuple(_int(g) if g is not None else s for g, s in zip(given, static))
+
+
+def _int(value: Any) -> Optional[int]:
+    try:
+        return int(value)
+    except TypeError:  # a symbolic constant
+        return int(value.data) if hasattr(value, "data") else None
+
+
+def grad_wrt_inputs(output_grad: Any, filters: Any, input_shape: Sequence[Any], spec: Any) -> Any:
+    """The gradient of the built conv ``spec`` with respect to an input whose spatial
+    shape ends ``input_shape`` (ints or symbolic), for the output gradient ``output_grad``:
+    a transposed convolution. The input it differentiates at is zeros; only its shape
+    enters the graph."""
+    T = _namespace.backend().tensor
+    dims = filters.ndim - 2
+    spatial = list(input_shape)[-dims:]
+    image = T.zeros(
+        [output_grad.shape[0], filters.shape[1] * spec.num_groups, *spatial],
+        dtype=output_grad.dtype,
+    )
+    out = built(image, filters, spec.checked(image, filters))
+    return _namespace.backend().module.grad(None, wrt=image, known_grads={out: output_grad})
+
+
+def grad_wrt_weights(input: Any, output_grad: Any, filter_shape: Sequence[Any], spec: Any) -> Any:
+    """The gradient of the built conv ``spec`` with respect to filters whose spatial shape
+    ends ``filter_shape``, for the output gradient ``output_grad`` (a dilated or strided
+    correlation of ``input`` with it)."""
+    T = _namespace.backend().tensor
+    dims = input.ndim - 2
+    spatial = list(filter_shape)[-dims:]
+    kernel = T.zeros(
+        [output_grad.shape[1], input.shape[1] // spec.num_groups, *spatial], dtype=input.dtype
+    )
+    out = built(input, kernel, spec.checked(input, kernel))
+    return _namespace.backend().module.grad(None, wrt=kernel, known_grads={out: output_grad})

@@ -14,17 +14,39 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 from types import ModuleType
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence
 
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet import _conv_built
 
-__all__ = ["BORDER_MODES", "conv2d", "conv2d_transpose", "conv3d", "native"]
+__all__ = [
+    "BORDER_MODES",
+    "AbstractConv2d",
+    "AbstractConv2d_gradInputs",
+    "AbstractConv2d_gradWeights",
+    "AbstractConv3d",
+    "AbstractConv3d_gradInputs",
+    "AbstractConv3d_gradWeights",
+    "conv2d",
+    "conv2d_grad_wrt_inputs",
+    "conv2d_grad_wrt_weights",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_grad_wrt_inputs",
+    "conv3d_grad_wrt_weights",
+    "get_conv_output_shape",
+    "native",
+]
 
-
-def __dir__() -> list[str]:
-    return __all__
+# The backend's own where its conv compiles, else _conv_ops' (__getattr__).
+AbstractConv2d: Any
+AbstractConv2d_gradInputs: Any
+AbstractConv2d_gradWeights: Any
+AbstractConv3d: Any
+AbstractConv3d_gradInputs: Any
+AbstractConv3d_gradWeights: Any
 
 
 BORDER_MODES = (
@@ -116,11 +138,10 @@ def conv2d_transpose(
 ) -> Any:
     """Theano's ``nnet.conv2d_transpose``: the gradient of ``conv2d`` with respect to its
     input, whose shape is ``output_shape``, for an output gradient ``input``."""
-    T = _namespace.backend().tensor
-    input, filters = T.as_tensor_variable(input), T.as_tensor_variable(filters)
-    conv = Conv(
-        2,
-        None,
+    return conv2d_grad_wrt_inputs(
+        input,
+        filters,
+        output_shape,
         filter_shape,
         border_mode,
         input_dilation,
@@ -128,25 +149,139 @@ def conv2d_transpose(
         filter_dilation,
         num_groups,
         unshared,
-    ).checked(input, filters)
-    if native() is not None:
-        nnet = _namespace.native_nnet()
-        return nnet.conv2d_transpose(  # type: ignore[union-attr]
-            input,
-            filters,
-            output_shape,
-            filter_shape=filter_shape,
-            border_mode=conv.border_mode,
-            input_dilation=input_dilation,
-            filter_flip=filter_flip,
-            filter_dilation=filter_dilation,
-            num_groups=num_groups,
-            unshared=unshared,
+    )
+
+
+def conv2d_grad_wrt_inputs(
+    output_grad: Any,
+    filters: Any,
+    input_shape: Any,
+    filter_shape: Any = None,
+    border_mode: Any = "valid",
+    subsample: Sequence[int] = (1, 1),
+    filter_flip: bool = True,
+    filter_dilation: Sequence[int] = (1, 1),
+    num_groups: int = 1,
+    unshared: bool = False,
+) -> Any:
+    """The gradient of ``conv2d`` with respect to its input, whose shape is ``input_shape``
+    (the last two entries may be symbolic), for ``output_grad``: a transposed convolution."""
+    arguments = dict(locals())
+    return _grad("conv2d_grad_wrt_inputs", 2, arguments, output_grad, filters, input_shape)
+
+
+def conv2d_grad_wrt_weights(
+    input: Any,
+    output_grad: Any,
+    filter_shape: Any,
+    input_shape: Any = None,
+    border_mode: Any = "valid",
+    subsample: Sequence[int] = (1, 1),
+    filter_flip: bool = True,
+    filter_dilation: Sequence[int] = (1, 1),
+    num_groups: int = 1,
+    unshared: bool = False,
+) -> Any:
+    """The gradient of ``conv2d`` with respect to its filters, whose shape is
+    ``filter_shape`` (the last two entries may be symbolic), for ``output_grad``."""
+    arguments = dict(locals())
+    return _grad("conv2d_grad_wrt_weights", 2, arguments, input, output_grad, filter_shape)
+
+
+def conv3d_grad_wrt_inputs(
+    output_grad: Any,
+    filters: Any,
+    input_shape: Any,
+    filter_shape: Any = None,
+    border_mode: Any = "valid",
+    subsample: Sequence[int] = (1, 1, 1),
+    filter_flip: bool = True,
+    filter_dilation: Sequence[int] = (1, 1, 1),
+    num_groups: int = 1,
+) -> Any:
+    """:func:`conv2d_grad_wrt_inputs` for ``conv3d``."""
+    arguments = dict(locals())
+    return _grad("conv3d_grad_wrt_inputs", 3, arguments, output_grad, filters, input_shape)
+
+
+def conv3d_grad_wrt_weights(
+    input: Any,
+    output_grad: Any,
+    filter_shape: Any,
+    input_shape: Any = None,
+    border_mode: Any = "valid",
+    subsample: Sequence[int] = (1, 1, 1),
+    filter_flip: bool = True,
+    filter_dilation: Sequence[int] = (1, 1, 1),
+    num_groups: int = 1,
+) -> Any:
+    """:func:`conv2d_grad_wrt_weights` for ``conv3d``."""
+    arguments = dict(locals())
+    return _grad("conv3d_grad_wrt_weights", 3, arguments, input, output_grad, filter_shape)
+
+
+def _grad(name: str, convdim: int, arguments: dict, first: Any, second: Any, shape: Any) -> Any:
+    """A gradient of the conv: the backend's own function ``name`` where its conv compiles,
+    else built (``_conv_built``). ``arguments`` are the function's, by name."""
+    T = _namespace.backend().tensor
+    first, second = T.as_tensor_variable(first), T.as_tensor_variable(second)
+    if len(tuple(shape)) not in (convdim, convdim + 2):
+        raise ValueError(
+            f"{name}'s shape must have {convdim + 2} entries (or the {convdim} spatial ones); "
+            f"got {shape!r}"
         )
-    shape = [input.shape[0], filters.shape[1] * num_groups, output_shape[-2], output_shape[-1]]
-    image = T.zeros(shape, dtype=input.dtype)
-    out = _built(image, filters, conv)
-    return _namespace.backend().module.grad(None, wrt=image, known_grads={out: input})
+    _border_mode(arguments["border_mode"], convdim)  # worded here, before the backend's
+    module = native()
+    if module is not None:
+        own = getattr(module, name)
+        rest = {k: v for k, v in arguments.items() if k in inspect.signature(own).parameters}
+        return own(**{**rest, **_named(own, first, second)})
+    wrt_inputs = name.endswith("inputs")
+    spec = Conv(
+        convdim,
+        None if wrt_inputs else arguments.get("input_shape"),
+        arguments.get("filter_shape") if wrt_inputs else None,
+        arguments["border_mode"],
+        arguments["subsample"],
+        arguments["filter_flip"],
+        arguments["filter_dilation"],
+        arguments["num_groups"],
+        arguments.get("unshared", False),
+    )
+    if wrt_inputs:
+        return _conv_built.grad_wrt_inputs(first, second, shape, spec)
+    return _conv_built.grad_wrt_weights(first, second, shape, spec)
+
+
+def _named(own: Any, first: Any, second: Any) -> dict:
+    """The two tensors, by the backend function's own names for its first two parameters."""
+    names = list(inspect.signature(own).parameters)[:2]
+    return {names[0]: first, names[1]: second}
+
+
+def get_conv_output_shape(
+    image_shape: Sequence[Any],
+    kernel_shape: Sequence[Any],
+    border_mode: Any,
+    subsample: Sequence[int],
+    filter_dilation: Optional[Sequence[int]] = None,
+) -> tuple:
+    """The shape of a conv's output: (batch, output channels, *spatial), None where a size
+    it depends on is None (Theano's)."""
+    convdim = len(image_shape) - 2
+    dilation = tuple(filter_dilation) if filter_dilation else (1,) * convdim
+    mode = _border_mode(border_mode, convdim)
+    taps = [k if k is not None else 1 for k in kernel_shape[-convdim:]]
+    padding = _conv_built.pads(mode, taps, dilation)
+    spatial: list = []
+    for size, k, (before, after), d, s in zip(
+        image_shape[2:], kernel_shape[-convdim:], padding, dilation, subsample
+    ):
+        if size is None or k is None:
+            spatial.append(None)
+        else:
+            spatial.append((size + before + after - (k - 1) * d - 1) // s + 1)
+    return (image_shape[0], kernel_shape[0], *spatial)
 
 
 def _after_filters(arguments: dict) -> list:
@@ -160,7 +295,7 @@ def _conv(input: Any, filters: Any, conv: Conv) -> Any:
     conv = conv.checked(input, filters)
     module = native()
     if module is None:
-        return _built(input, filters, conv)
+        return _conv_built.built(input, filters, conv)
     function = module.conv2d if conv.convdim == 2 else module.conv3d
     extra = {"unshared": conv.unshared} if conv.convdim == 2 else {}
     return function(  # by keyword: Aesara's and PyTensor's conv2d took image_shape 8th
@@ -175,58 +310,6 @@ def _conv(input: Any, filters: Any, conv: Conv) -> Any:
         num_groups=conv.num_groups,
         **extra,
     )
-
-
-def _built(input: Any, filters: Any, conv: Conv) -> Any:
-    """The conv built from standard ops, for checked arguments (the tests call it on every
-    backend, native ones included)."""
-    T = _namespace.backend().tensor
-    input_shape, filter_shape = conv.input_shape, conv.filter_shape
-    kernel = _known(filters, filter_shape)
-    if filter_shape is not None:  # Theano asserts the shapes it is given; so do we
-        filters = T.specify_shape(
-            filters, [k if k is not None else filters.shape[i] for i, k in enumerate(kernel)]
-        )
-    if input_shape is not None:
-        given = _known(input, input_shape)
-        input = T.specify_shape(
-            input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
-        )
-    taps = [k if k is not None else filters.shape[2 + i] for i, k in enumerate(kernel[2:])]
-    padding = _conv_built.pads(conv.border_mode, taps, conv.filter_dilation)
-    out = _conv_built.conv(
-        T,
-        input,
-        filters,
-        padding,
-        conv.subsample,
-        conv.filter_flip,
-        conv.filter_dilation,
-        conv.num_groups,
-    )
-    pattern = (input.broadcastable[0], filters.broadcastable[0])
-    if any(pattern):  # Theano's output is broadcastable where batch and out channels are
-        out = T.specify_shape(
-            out,
-            [1 if b else out.shape[i] for i, b in enumerate(pattern)]
-            + [out.shape[i] for i in range(2, out.ndim)],
-        )
-    return out
-
-
-def _known(var: Any, given: Any) -> Tuple[Optional[int], ...]:
-    """Each dimension's size where ``given`` or the variable's static type says it."""
-    static = tuple(getattr(var.type, "shape", None) or (None,) * var.ndim)
-    if given is None:
-        return static
-    return tuple(_int(g) if g is not None else s for g, s in zip(given, static))
-
-
-def _int(value: Any) -> Optional[int]:
-    try:
-        return int(value)
-    except TypeError:  # a symbolic constant
-        return int(value.data) if hasattr(value, "data") else None
 
 
 def _check(conv: Conv, input: Any, filters: Any) -> Any:
@@ -258,7 +341,7 @@ def _check(conv: Conv, input: Any, filters: Any) -> Any:
         wanted = rank if name == "input_shape" else kernel_rank
         if given is not None and len(tuple(given)) != wanted:
             raise ValueError(f"{name} must have {wanted} entries; got {given!r}")
-    image, kernel = _known(input, input_shape), _known(filters, filter_shape)
+    image, kernel = _conv_built.known(input, input_shape), _conv_built.known(filters, filter_shape)
     channels, per_group = image[1], kernel[-convdim - 1]
     for name, count in (("input channels", channels), ("filters", kernel[0])):
         if count is not None and count % num_groups:
@@ -305,3 +388,19 @@ def _border_mode(mode: Any, convdim: int) -> Any:
 
 def _axes(convdim: int) -> str:
     return "rows, columns" if convdim == 2 else "depth, rows, columns"
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("AbstractConv") and native() is None:
+        from relucompat.legacy.tensor.nnet import _conv_ops
+
+        return getattr(_conv_ops, name)
+    return _forward(name)
+
+
+def _sources() -> list:
+    module = native()
+    return [module] if module is not None else []
+
+
+_forward, __dir__ = _namespace.forward(__name__, "tensor.nnet.abstract_conv", _sources)

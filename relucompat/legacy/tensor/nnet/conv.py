@@ -12,7 +12,7 @@ import warnings
 from typing import Any, Sequence
 
 from relucompat.legacy import _namespace
-from relucompat.legacy.tensor.nnet import abstract_conv
+from relucompat.legacy.tensor.nnet import _conv_built, abstract_conv
 
 __all__ = ["conv2d"]
 
@@ -59,4 +59,4 @@ def conv2d(
         raise TypeError(
             f"input and filters must have one dtype; got {input.dtype} and {filters.dtype}"
         )
-    return abstract_conv._built(input, filters, checked)
+    return _conv_built.built(input, filters, checked)

@@ -19,7 +19,7 @@ import numpy as np
 
 from relucompat.legacy import _namespace, _windows
 
-__all__ = ["gathered_pool", "pool", "tiled_max", "window_taps"]
+__all__ = ["gathered_pool", "out_len", "pool", "tiled_max", "window_taps"]
 
 
 def __dir__() -> list[str]:
@@ -27,11 +27,12 @@ def __dir__() -> list[str]:
 
 
 def pool(
-    x: Any, ws: Sequence[int], ignore_border: bool, stride: Sequence[int], pad: Any, mode: str
+    x: Any, ws: Sequence[Any], ignore_border: bool, stride: Sequence[Any], pad: Any, mode: str
 ) -> Any:
-    """The built pooling, for ``ws``, ``stride`` and ``pad`` known as Python ints: a max
-    whose windows tile the image reshapes, anything else gathers."""
-    if mode == "max" and tuple(stride) == tuple(ws) and not any(pad):
+    """The built pooling: a max whose windows tile the image reshapes, anything else
+    gathers. ``ws``, ``stride`` and ``pad`` are ints or symbolic scalars."""
+    known = all(isinstance(v, int) for v in (*ws, *stride, *pad))
+    if known and mode == "max" and tuple(stride) == tuple(ws) and not any(pad):
         tiled = tiled_max(x, ws, ignore_border)
         if tiled is not None:
             return tiled
@@ -72,7 +73,7 @@ def window_taps(
     T = _namespace.backend().tensor
     nd = len(ws)
     sizes = _windows.static_shape(x)[x.ndim - nd :]
-    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
+    counts = [out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
     rows = _windows.index(T, sizes, ws, counts, stride, [1] * nd, pad)
     if mode != "max":
         fill: Any = 0
@@ -109,12 +110,12 @@ def gathered_pool(
         else:
             pooled = pooled / size
     sizes = _windows.static_shape(x)[x.ndim - nd :]
-    counts = [_out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
+    counts = [out_len(T, v, w, s, p, ignore_border) for v, w, s, p in zip(sizes, ws, stride, pad)]
     lead = [x.shape[i] for i in range(x.ndim - nd)]
     return pooled.T.reshape((*lead, *counts))
 
 
-def _out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
+def out_len(T: Any, v: Any, w: Any, s: Any, p: Any, ignore_border: bool) -> Any:
     """Theano's ``Pool.out_shape`` in one dimension: windows along an image of length v."""
     if all(isinstance(n, int) for n in (v, w, s, p)):  # known when the graph is built
         if ignore_border:

@@ -21,11 +21,20 @@ import numpy as np
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.signal import _pool_built
 
-__all__ = ["MODES", "max_pool_2d_same_size", "pool_2d", "pool_3d"]
+__all__ = [
+    "MODES",
+    "AveragePoolGrad",
+    "MaxPoolGrad",
+    "Pool",
+    "max_pool_2d_same_size",
+    "pool_2d",
+    "pool_3d",
+]
 
-
-def __dir__() -> list[str]:
-    return __all__
+# The backend's own where it has Theano's Pool, else the classes at the end (__getattr__).
+AveragePoolGrad: Any
+MaxPoolGrad: Any
+Pool: Any
 
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
@@ -167,13 +176,16 @@ def _pool(
     native = _native_pool(_namespace.package())
     if native is not None:
         return native.Pool(ignore_border, ndim=nd, mode=mode)(x, ws, stride, pad)
-    for arg, value in (("ws", ws), ("stride", stride), ("pad", pad)):
-        if not _is_sequence(value):
-            raise TypeError(
-                f"{name} over {_namespace.backend().label} needs {arg} as {nd} Python ints"
-                " (they shape the graph it builds); got a symbolic value."
-            )
+    ws, stride, pad = (_entries(v, nd) for v in (ws, stride, pad))
     return _pool_built.pool(x, ws, ignore_border, stride, pad, mode)
+
+
+def _entries(value: Any, nd: int) -> Tuple[Any, ...]:
+    """``value``'s ``nd`` entries: ints, or the scalars of a symbolic vector (the built
+    pooling takes either; Lasagne's spatial pyramid pooling gives vectors)."""
+    if _is_sequence(value):
+        return tuple(value)
+    return tuple(value[i] for i in range(nd))
 
 
 def _tensor(input: Any, name: str, nd: int) -> Any:
@@ -222,3 +234,93 @@ def _native_pool(package: str) -> Optional[ModuleType]:
     except Exception:  # no compiler, a broken one, or an op that lost its C code
         return None
     return module if works else None
+
+
+# --- Theano's op classes ------------------------------------------------------------------
+# Where the backend has Theano's Pool, they are its own; elsewhere these build the same
+# pooling (and its gradients) from standard ops when called, with the op's arguments.
+
+
+class _BuiltPool:
+    """Theano's ``Pool(ignore_border=False, mode='max', ndim=2)``, called as
+    ``Pool(...)(x, ws, stride=None, pad=None)``."""
+
+    __props__ = ("ignore_border", "mode", "ndim")
+
+    def __init__(
+        self, ignore_border: bool = False, mode: str = "max", ndim: int = 2, openmp: Any = None
+    ) -> None:
+        self.ignore_border, self.mode, self.ndim = ignore_border, mode, ndim
+
+    def __call__(self, x: Any, ws: Any, stride: Any = None, pad: Any = None) -> Any:
+        return _pool("Pool", x, self.ndim, ws, self.ignore_border, stride, pad, self.mode)
+
+    @staticmethod
+    def out_shape(
+        imgshape: Any,
+        ws: Any = None,
+        ignore_border: bool = False,
+        stride: Any = None,
+        pad: Any = None,
+        ndim: int = 2,
+        ds: Any = None,
+        st: Any = None,
+        padding: Any = None,
+    ) -> list:
+        """The shape of the pooled output for an input of shape ``imgshape`` (ints or
+        symbolic scalars), as Theano's ``Pool.out_shape``."""
+        ws, stride, pad = _renamed(ws, ds, stride, st, pad, padding, ndim)
+        stride = ws if stride is None else stride
+        pad = (0,) * ndim if pad is None else pad
+        T = _namespace.backend().tensor
+        spatial = [int(v) if isinstance(v, np.integer) else v for v in imgshape[-ndim:]]
+        return list(imgshape[:-ndim]) + [
+            _pool_built.out_len(T, *dims, ignore_border) for dims in zip(spatial, ws, stride, pad)
+        ]
+
+
+class _BuiltMaxPoolGrad:
+    """Theano's ``MaxPoolGrad(ignore_border, ndim=2)(x, maxout, gz, ws, stride, pad)``:
+    the gradient of max pooling for the output gradient ``gz``."""
+
+    def __init__(self, ignore_border: bool, ndim: int = 2, openmp: Any = None) -> None:
+        self.ignore_border, self.ndim = ignore_border, ndim
+
+    def __call__(
+        self, x: Any, maxout: Any, gz: Any, ws: Any, stride: Any = None, pad: Any = None
+    ) -> Any:
+        pooled = _BuiltPool(self.ignore_border, "max", self.ndim)(x, ws, stride, pad)
+        return _namespace.backend().module.grad(None, wrt=x, known_grads={pooled: gz})
+
+
+class _BuiltAveragePoolGrad:
+    """Theano's ``AveragePoolGrad(ignore_border, mode='average_inc_pad', ndim=2)(x, gz, ws,
+    stride, pad)``: the gradient of sum or average pooling for the output gradient ``gz``."""
+
+    def __init__(self, ignore_border: bool, mode: str = "average_inc_pad", ndim: int = 2) -> None:
+        self.ignore_border, self.mode, self.ndim = ignore_border, mode, ndim
+
+    def __call__(self, x: Any, gz: Any, ws: Any, stride: Any = None, pad: Any = None) -> Any:
+        pooled = _BuiltPool(self.ignore_border, self.mode, self.ndim)(x, ws, stride, pad)
+        return _namespace.backend().module.grad(None, wrt=x, known_grads={pooled: gz})
+
+
+_BUILT = {
+    "Pool": _BuiltPool,
+    "MaxPoolGrad": _BuiltMaxPoolGrad,
+    "AveragePoolGrad": _BuiltAveragePoolGrad,
+}
+
+
+def _sources() -> list:
+    native = _native_pool(_namespace.package())
+    return [native] if native is not None else []
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BUILT and _native_pool(_namespace.package()) is None:
+        return _BUILT[name]
+    return _forward(name)
+
+
+_forward, __dir__ = _namespace.forward(__name__, "tensor.signal.pool", _sources)
