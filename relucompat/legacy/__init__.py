@@ -8,20 +8,23 @@ A Theano-era script runs after changing only its imports::
 or unchanged, under ``relucompat run``. Each module of this package stands at a Theano path
 (``relucompat.legacy.tensor.nnet`` is ``theano.tensor.nnet``) and provides what Theano 1.0.5
 had there, from the backend's own module at that path where it still has it, else built from
-the backend's standard ops. The backend is chosen, and imported, on first use.
+the backend's standard ops; a Theano module it does not define is the backend's module at
+the same path (``relucompat.legacy.ifelse`` is ``pytensor.ifelse``, through a finder this
+package adds to ``sys.meta_path``, after every other). The backend is chosen, and imported,
+on first use.
 """
 
 from typing import Any, List
 
 from relucompat.legacy import _namespace
 from relucompat.legacy.compile.function import function
-from relucompat.legacy.configparser import config
 from relucompat.legacy.scan_module import scan
 from relucompat.legacy.scan_module.scan_utils import clone
 
 __all__ = ["In", "Param", "Variable", "clone", "config", "function", "scan"]
 
 # Made for the backend on first use (__getattr__).
+config: Any
 In: Any
 Param: Any
 Variable: Any
@@ -36,6 +39,10 @@ def __getattr__(name: str) -> Any:
         from relucompat.legacy.gof import graph
 
         return graph.Variable
+    if name == "config":
+        from relucompat.legacy import _config
+
+        return _config.current()
     return _forward(name)
 
 
@@ -46,3 +53,5 @@ def _sources() -> List[Any]:
 
 
 _forward, __dir__ = _namespace.forward(__name__, "", _sources)
+
+_namespace.resolve_backend_modules()  # import relucompat.legacy.ifelse: the backend's

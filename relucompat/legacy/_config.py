@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 from relucompat.legacy import _namespace
 from relucompat.legacy.configdefaults import FLAGS
 
-__all__ = ["TheanoConfigParser", "config"]
+__all__ = ["TheanoConfigParser", "current"]
 
 
 def __dir__() -> List[str]:
@@ -109,6 +109,14 @@ def _typed(name: str, value: Any) -> Any:
     if accepted in (int, float):
         return accepted(value)
     return value
+
+
+def current() -> Any:
+    """``theano.config`` over the legacy namespace's backend: the backend's own config
+    where it still has Theano's sections (Theano, Theano-PyMC 1.0), else :data:`config`."""
+    own = _backend_config()
+    section = getattr(own, "warn", None)
+    return own if hasattr(section, "subtensor_merge_bug") else config
 
 
 config = TheanoConfigParser()

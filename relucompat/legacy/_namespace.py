@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import pkgutil
 import sys
@@ -209,3 +211,28 @@ def theano_class(
     if init is not None:
         namespace["__init__"] = init
     return TheanoClass(name, (base,), namespace)
+
+
+class _BackendModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``relucompat.legacy.X`` where the legacy namespace has no module X: the backend's
+    module at Theano's path X (``relucompat.legacy.ifelse`` is ``pytensor.ifelse``), as
+    ``relucompat run`` resolves ``theano.X``. Consulted after every other finder."""
+
+    PREFIX = "relucompat.legacy."
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if not name.startswith(self.PREFIX) or backend_module(name[len(self.PREFIX) :]) is None:
+            return None
+        return importlib.machinery.ModuleSpec(name, self)
+
+    def create_module(self, spec: Any) -> Any:
+        return backend_module(spec.name[len(self.PREFIX) :])
+
+    def exec_module(self, module: Any) -> None:
+        pass
+
+
+def resolve_backend_modules() -> None:
+    """Let ``import relucompat.legacy.X`` find the backend's module at X (once)."""
+    if not any(isinstance(finder, _BackendModules) for finder in sys.meta_path):
+        sys.meta_path.append(_BackendModules())

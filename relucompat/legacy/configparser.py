@@ -15,9 +15,9 @@ from __future__ import annotations
 import configparser
 import os
 import sys
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from relucompat.legacy._config import TheanoConfigParser, config
+from relucompat.legacy._config import TheanoConfigParser
 from relucompat.legacy.configdefaults import FLAGS
 
 __all__ = [
@@ -163,4 +163,15 @@ def is_gpu(name: str) -> bool:
 # The rest of ``theano.configparser`` (``change_flags``...) is the backend's.
 from relucompat.legacy import _namespace  # noqa: E402
 
-__getattr__, __dir__ = _namespace.forward(__name__, "configparser", _namespace.at("configparser"))
+config: Any  # theano.config: _config.current(), on first use (__getattr__)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "config":
+        from relucompat.legacy import _config
+
+        return _config.current()
+    return _forward(name)
+
+
+_forward, __dir__ = _namespace.forward(__name__, "configparser", _namespace.at("configparser"))

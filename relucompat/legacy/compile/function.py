@@ -26,19 +26,21 @@ def function(
     on_unused_input: Any = None,
 ) -> Any:
     """A callable that computes ``outputs`` from ``inputs`` (Theano's ``function``)."""
+    # PyTensor 3 deprecates no_default_updates, passed at all: only Theano's non-default.
+    extra = {"no_default_updates": no_default_updates} if no_default_updates else {}
     compiled = _namespace.backend().module.function(
         inputs,
         outputs,
         mode=mode,
         updates=updates,
         givens=givens,
-        no_default_updates=no_default_updates,
         accept_inplace=accept_inplace,
         name=name,
         rebuild_strict=rebuild_strict,
         allow_input_downcast=allow_input_downcast,
         profile=profile,
         on_unused_input=on_unused_input,
+        **extra,
     )
     return io.refeed(compiled)
 

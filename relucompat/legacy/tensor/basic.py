@@ -79,8 +79,10 @@ def unbroadcast(x: Any, *axes: int) -> Any:
     x = _tensor().as_tensor_variable(x)
     for axis in axes:
         if x.type.shape[axis] == 1:
-            # A reshape whose size along ``axis`` is -1 has no static size there; the
-            # backend's rewrites remove it, so nothing runs.
+            # A reshape whose size along ``axis`` is -1 has no static size there, unless
+            # every other size is known (PyTensor has no op that forgets one then, and
+            # takes the variable wherever the unbroadcast type is expected); the backend's
+            # rewrites remove the reshape, so nothing runs.
             sizes = [-1 if i == axis else x.shape[i] for i in range(x.ndim)]
             x = x.reshape(sizes, ndim=x.ndim)
     return x
@@ -97,8 +99,9 @@ def patternbroadcast(x: Any, broadcastable: Sequence[bool]) -> Any:
             f"patternbroadcast needs one flag per axis of x: x has {x.ndim} axes, the "
             f"pattern {tuple(broadcastable)!r} has {len(broadcastable)}"
         )
-    x = addbroadcast(x, *(i for i, b in enumerate(broadcastable) if b))
-    return unbroadcast(x, *(i for i, b in enumerate(broadcastable) if not b))
+    # Sizes forgotten first: a reshape forgets one only while another is unknown.
+    x = unbroadcast(x, *(i for i, b in enumerate(broadcastable) if not b))
+    return addbroadcast(x, *(i for i, b in enumerate(broadcastable) if b))
 
 
 __getattr__, __dir__ = _namespace.forward(
