@@ -19,6 +19,8 @@ import runpy
 import sys
 from typing import Any, Optional, Sequence
 
+from relucompat.legacy import _namespace
+
 __all__ = ["activate", "prepare", "run", "run_module"]
 
 
@@ -62,12 +64,13 @@ def _line(chosen: Any, real: bool, why: str) -> str:
 REMOVED_FROM_THEANO = ("theano.tensor.signal.downsample",)
 
 
-class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _TheanoAliases(importlib.abc.MetaPathFinder, _namespace.AliasLoader):
     """Resolves ``theano.X`` (or only the names ``only``) to ``relucompat.legacy.X``, else to
     the backend's own module at that path; a Theano module neither has is an ImportError
     that names it and the backend."""
 
     def __init__(self, only: Optional[Sequence[str]] = None) -> None:
+        super().__init__()
         self.only = only
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
@@ -77,11 +80,9 @@ class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return importlib.machinery.ModuleSpec(name, self)
         return None
 
-    def create_module(self, spec: Any) -> Any:
-        from relucompat.legacy import _namespace
-
-        where = spec.name.partition(".")[2]
-        legacy = "relucompat.legacy" + spec.name[len("theano") :]
+    def existing(self, name: str) -> Any:
+        where = name.partition(".")[2]
+        legacy = "relucompat.legacy" + name[len("theano") :]
         try:
             found = importlib.util.find_spec(legacy)
         except ImportError:  # a parent that is not a package
@@ -91,10 +92,7 @@ class _TheanoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         own = _namespace.backend_module(where) if self.only is None else None
         if own is not None:
             return own
-        raise ModuleNotFoundError(_namespace.missing(where), name=spec.name)
-
-    def exec_module(self, module: Any) -> None:
-        pass
+        raise ModuleNotFoundError(_namespace.missing(where), name=name)
 
 
 def alias_theano(only: Optional[Sequence[str]] = None) -> None:

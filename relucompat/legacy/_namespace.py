@@ -131,7 +131,11 @@ def forward(
         if name.startswith("__"):
             raise AttributeError(name)
         here = sys.modules[module_name]
-        if hasattr(here, "__path__") and importlib.util.find_spec(f"{module_name}.{name}"):
+        # A module of the legacy package's own (a file), not one the finder below lends.
+        own_module = hasattr(here, "__path__") and importlib.machinery.PathFinder.find_spec(
+            f"{module_name}.{name}", here.__path__
+        )
+        if own_module:
             try:
                 return importlib.import_module(f"{module_name}.{name}")  # sets the attribute
             except ImportError as exc:  # theano.sandbox.cuda: Theano never imported it here
@@ -213,7 +217,29 @@ def theano_class(
     return TheanoClass(name, (base,), namespace)
 
 
-class _BackendModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class AliasLoader(importlib.abc.Loader):
+    """Loads a module that already exists under another name (:meth:`existing`), leaving
+    it as it was: the import system stamps the alias's spec on the module it gets, and
+    this puts the module's own back (``pytensor.ifelse`` stays ``pytensor.ifelse``)."""
+
+    def __init__(self) -> None:
+        self._own_specs: dict = {}
+
+    def existing(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def create_module(self, spec: Any) -> Any:
+        module = self.existing(spec.name)
+        self._own_specs[spec.name] = getattr(module, "__spec__", None)
+        return module
+
+    def exec_module(self, module: Any) -> None:
+        alias = module.__spec__.name
+        if alias in self._own_specs:
+            module.__spec__ = self._own_specs.pop(alias)
+
+
+class _BackendModules(importlib.abc.MetaPathFinder, AliasLoader):
     """``relucompat.legacy.X`` where the legacy namespace has no module X: the backend's
     module at Theano's path X (``relucompat.legacy.ifelse`` is ``pytensor.ifelse``), as
     ``relucompat run`` resolves ``theano.X``. Consulted after every other finder."""
@@ -225,11 +251,8 @@ class _BackendModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return None
         return importlib.machinery.ModuleSpec(name, self)
 
-    def create_module(self, spec: Any) -> Any:
-        return backend_module(spec.name[len(self.PREFIX) :])
-
-    def exec_module(self, module: Any) -> None:
-        pass
+    def existing(self, name: str) -> Any:
+        return backend_module(name[len(self.PREFIX) :])
 
 
 def resolve_backend_modules() -> None:
