@@ -36,12 +36,13 @@ def legacy(h: Harness):
     return theano, T
 
 
-def run(h: Harness, inputs, outputs, *values):
-    """``outputs`` of ``inputs`` under the py linker, for ``values``. Without fusion: a
-    fused scalar graph of the symbolic sizes can fail there (PyTensor 3.0's py linker
-    loses the ufunc of a fused node; docs/legacy.md, "Limits")."""
+def run(h: Harness, inputs, outputs, *values, linker="py"):
+    """``outputs`` of ``inputs`` under the py linker (or ``linker``), for ``values``. Without
+    fusion: a fused scalar graph of the symbolic sizes can fail under py (PyTensor 3.0's py
+    linker loses the ufunc of a fused node; docs/legacy.md, "Limits")."""
     theano, _ = legacy(h)
-    mode = Harness(h.loaded, "py").mode().excluding("fusion")
+    mode = Harness(h.loaded, linker).mode()
+    mode = mode.excluding("fusion") if mode is not None else None
     return theano.function(inputs, outputs, mode=mode, on_unused_input="ignore")(*values)
 
 
@@ -228,7 +229,9 @@ def test_transposed_and_dilated_conv_layers_ops(h):
     # its DilatedConv2DLayer: gradWeights applied to the input and the filters
     weights = ac.AbstractConv2d_gradWeights(subsample=(2, 2), border_mode="half")(x, top, (3, 3))
     by_grad = theano.grad(None, wrt=[x, W], known_grads={out: top})
-    got = run(h, [x, W, top], [transposed, weights, *by_grad], xv, Wv, topv)
+    # The backend's own conv (CorrMM) compiles under its default linker only, as in Theano.
+    linker = "default" if ac.native() is not None else "py"
+    got = run(h, [x, W, top], [transposed, weights, *by_grad], xv, Wv, topv, linker=linker)
     assert np.allclose(got[0], got[2], rtol=1e-12) and np.allclose(got[1], got[3], rtol=1e-12)
     shape = ac.get_conv_output_shape((2, 3, 5, 5), (4, 3, 3, 3), "half", (2, 2))
     assert shape == (2, 4, 3, 3)
@@ -243,3 +246,15 @@ def test_relu_of_arrays_is_numpys_as_in_theano(h):
     assert got.tolist() == [0.0, 0.0, 0.5]
     assert float(T.nnet.relu(-3)) == 0.0
     assert not isinstance(T.nnet.relu(data, 0.1), np.ndarray)  # Theano: alpha made it symbolic
+
+
+def test_scan_views_return_theanos_pair(h):
+    theano, T = legacy(h)
+    x = T.vector(dtype="float64")
+    zero = T.constant(np.float64(0))
+    mapped = theano.map(lambda v: v * 2, x, name="double")[0]  # Keras' map_fn
+    summed = theano.foldl(lambda v, acc: acc + v, x, zero)[0]  # Keras' foldl
+    digits = theano.foldr(lambda v, acc: acc * 10 + v, x, zero)[0]  # from the last
+    got = run(h, [x], [mapped, summed, digits], np.array([1.0, 2.0, 3.0]))
+    assert got[0].tolist() == [2.0, 4.0, 6.0]
+    assert float(got[1]) == 6.0 and float(got[2]) == 321.0

@@ -18,10 +18,22 @@ from typing import Any, List
 
 from relucompat.legacy import _namespace
 from relucompat.legacy.compile.function import function
-from relucompat.legacy.scan_module import scan
+from relucompat.legacy.scan_module import foldl, foldr, map, reduce, scan
 from relucompat.legacy.scan_module.scan_utils import clone
 
-__all__ = ["In", "Param", "Variable", "clone", "config", "function", "scan"]
+__all__ = [
+    "In",
+    "Param",
+    "Variable",
+    "clone",
+    "config",
+    "foldl",
+    "foldr",
+    "function",
+    "map",
+    "reduce",
+    "scan",
+]
 
 # Made for the backend on first use (__getattr__).
 config: Any
