@@ -37,12 +37,12 @@ class TheanoConfigParser:
         full = self._prefix + name
         if any(flag.startswith(full + ".") for flag in FLAGS):
             return TheanoConfigParser(full + ".", self._values)  # a section
+        if full in self._values:  # set here, and not taken by the backend (a GPU flag)
+            return self._values[full]
         backend = _backend_config()
         target = _backend_name(backend, full)
         if target is not None:
             return getattr(backend, target)
-        if full in self._values:
-            return self._values[full]
         if full in FLAGS:
             return _typed(full, _given(full))
         raise AttributeError(
@@ -62,7 +62,9 @@ class TheanoConfigParser:
             return
         from relucompat.legacy import _flags
 
-        if not _flags.set_at_run_time(full, value):
+        if _flags.set_at_run_time(full, value):
+            self._values.pop(full, None)
+        else:
             self._values[full] = value
 
     def __dir__(self) -> List[str]:

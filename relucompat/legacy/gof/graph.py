@@ -19,18 +19,18 @@ __all__ = ["Variable", "ancestors", "inputs", "is_same_graph", "stack_search"]
 Variable: Any  # made for the backend on first use (__getattr__)
 
 
-def _graph_module(name: str) -> Any:
-    """The backend's module ``gof.<name>`` or, where gof became graph, ``graph.<name>``."""
-    for path in (f"gof.{name}", f"graph.{name}"):
+def _variable_class() -> Any:
+    """The backend's ``Variable``: in ``gof.graph`` (Theano), else ``graph.basic``."""
+    for path in ("gof.graph", "graph.basic"):
         module = _namespace.backend_module(path)
-        if module is not None:
-            return module
-    raise ImportError(_namespace.missing(f"gof.{name}"))
+        if module is not None and hasattr(module, "Variable"):
+            return module.Variable
+    raise ImportError(_namespace.missing("gof.graph.Variable"))
 
 
 def __getattr__(name: str) -> Any:
     if name == "Variable":
-        return _theano_variable(_graph_module("basic").Variable)
+        return _theano_variable(_variable_class())
     return _forward(name)
 
 
@@ -109,9 +109,10 @@ def inputs(variable_list: Sequence[Any], blockers: Optional[Iterable[Any]] = Non
 def is_same_graph(var1: Any, var2: Any, givens: Optional[Dict[Any, Any]] = None) -> bool:
     """Whether ``var1`` and ``var2`` compute the same thing from the same inputs, the
     variables of each pair of ``givens`` standing for one another (Theano's)."""
-    basic = _graph_module("basic")
+    from relucompat.legacy.scan_module.scan_utils import clone, equal_computations
+
     if not givens:
-        return bool(basic.equal_computations([var1], [var2]))
+        return equal_computations([var1], [var2])
     in_1, in_2 = set(ancestors([var1])), set(ancestors([var2]))
     xs, ys = [], []
     for a, b in givens.items():
@@ -122,11 +123,9 @@ def is_same_graph(var1: Any, var2: Any, givens: Optional[Dict[Any, Any]] = None)
             xs.append(b)
             ys.append(a)
         else:  # a pair within one graph: substitute, then compare
-            from relucompat.legacy.scan_module.scan_utils import clone
-
             replaced = clone([var1, var2], replace=list(givens.items()))
-            return bool(basic.equal_computations([replaced[0]], [replaced[1]]))
-    return bool(basic.equal_computations([var1], [var2], xs, ys))
+            return equal_computations([replaced[0]], [replaced[1]])
+    return equal_computations([var1], [var2], xs, ys)
 
 
 def _sources() -> List[Any]:

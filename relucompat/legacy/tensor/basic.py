@@ -22,8 +22,12 @@ def _tensor() -> Any:
 
 
 def _own(name: str) -> Any:
-    """The backend's ``tensor.<name>``, or None where it dropped it."""
-    return getattr(_tensor(), name, None)
+    """The backend's ``tensor.<name>`` (or ``tensor.shape.<name>``, where Aesara and
+    PyTensor keep the broadcast helpers), or None where it dropped it."""
+    for module in (_tensor(), _namespace.backend_module("tensor.shape")):
+        if module is not None and hasattr(module, name):
+            return getattr(module, name)
+    return None
 
 
 def abs_(a: Any) -> Any:
@@ -68,7 +72,7 @@ def addbroadcast(x: Any, *axes: int) -> Any:
     if own is not None:
         return own(x, *axes)
     x = _tensor().as_tensor_variable(x)
-    return _tensor().specify_broadcastable(x, *axes) if axes else x
+    return _own("specify_broadcastable")(x, *axes) if axes else x
 
 
 def unbroadcast(x: Any, *axes: int) -> Any:
