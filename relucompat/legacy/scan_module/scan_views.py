@@ -86,4 +86,5 @@ def _sources() -> List[Any]:
     found = (_namespace.backend_module(p) for p in ("scan_module.scan_views", "scan.views"))
     return [module for module in found if module is not None]
 
+
 __getattr__, __dir__ = _namespace.forward(__name__, "scan_module.scan_views", _sources)
