@@ -48,13 +48,14 @@ def upstream(case: Case, rows: int, dtype: str) -> np.ndarray:
     return ((np.arange(size) * 5 % 17) - 8).reshape(rows, -1).astype(dtype) / 4
 
 
-def build(module: Any, T: Any, case: Case, dtype: str) -> Tuple[list, list]:
+def build(module: Any, T: Any, case: Case, dtype: str, static: bool = False) -> Tuple[list, list]:
     """``(inputs, outputs)`` of one case through ``module`` (a neighbours module): the
-    patches, and where Theano defines them, the inverse and the gradient of
-    ``sum(patches * w)``."""
+    patches, and where Theano defines them, the inverse. With ``static`` the input's shape
+    is given to the graph (JAX compiles only static sizes)."""
     x, w = T.tensor4(dtype=dtype), T.matrix(dtype=dtype)
-    patches = module.images2neibs(x, case.neib_shape, case.neib_step, case.mode)
+    given = T.specify_shape(x, case.shape) if static else x
+    patches = module.images2neibs(given, case.neib_shape, case.neib_step, case.mode)
     outputs = [patches]
     if case.inverts:
-        outputs.append(module.neibs2images(patches, case.neib_shape, x.shape, case.mode))
+        outputs.append(module.neibs2images(patches, case.neib_shape, given.shape, case.mode))
     return [x, w], outputs

@@ -24,6 +24,7 @@ from harness import (
     made_the_golden_data,
     one_float_dtype,
     same_bits,
+    static_shapes,
 )
 
 import relucompat
@@ -50,7 +51,7 @@ def computed(h: Harness, dtype: str) -> dict:
     own = native(h)
     inputs, outputs, names, feed = [], [], [], []
     for case in neighbours_cases.CASES:
-        (x, w), outs = neighbours_cases.build(neighbours, h.T, case, dtype)
+        (x, w), outs = neighbours_cases.build(neighbours, h.T, case, dtype, static_shapes(h))
         rows = len(golden()[f"{case.id}|{dtype}|fwd"])
         labels = ["fwd", "inverse"][: len(outs)]
         if not own or f"{case.id}|{dtype}|grad" in golden():  # the gradients Theano has

@@ -28,7 +28,8 @@ def why() -> str:
     """Why nothing of Theano's GPU backends runs here, in one sentence."""
     from relucompat.legacy import _namespace
 
-    return (
-        "Theano's GPU backends are gone; relucompat's legacy namespace runs on "
-        f"{_namespace.backend().label}, on the CPU"
-    )
+    try:
+        over = f" on {_namespace.backend().label},"
+    except ImportError:  # no usable backend: the import fails as Theano's did all the same
+        over = ""
+    return f"Theano's GPU backends are gone; relucompat's legacy namespace runs{over} on the CPU"
