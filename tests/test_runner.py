@@ -23,8 +23,9 @@ with warnings.catch_warnings(record=True) as caught:
 import theano, theano.tensor as T
 x = T.tensor4()
 y = downsample.max_pool_2d(x, ds=(2, 2), ignore_border=True)
-f = theano.function([x], y)
-print(f(numpy.arange(16.0).reshape(1, 1, 4, 4)).ravel().tolist(), sys.argv[1:])
+old = downsample.max_pool2D(x, (2, 2), ignore_border=True)  # Theano 0.7's name
+f = theano.function([x], [y, old])
+print([v.ravel().tolist() for v in f(numpy.arange(16.0).reshape(1, 1, 4, 4))], sys.argv[1:])
 print([str(w.message) for w in caught])
 """
 
@@ -49,7 +50,7 @@ def test_run_dash_m_runs_a_module_as_python_dash_m(tmp_path):
     done = relucompat_run("-m", "oldmodel", "--epochs", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     values, messages = done.stdout.splitlines()[-2:]
-    assert values == "[5.0, 7.0, 13.0, 15.0] ['--epochs', '2']"
+    assert values == "[[5.0, 7.0, 13.0, 15.0], [5.0, 7.0, 13.0, 15.0]] ['--epochs', '2']"
     assert "downsample module has been moved to the theano.tensor.signal.pool module." in messages
 
 

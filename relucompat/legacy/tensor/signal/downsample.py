@@ -3,7 +3,8 @@
 Theano 0.8.2's ``downsample.py`` was already a shim over ``pool`` that warned on import;
 code written against it (Lasagne 0.1, the tutorials of the time) still imports it. As
 there, ``max_pool_2d`` takes the old argument names (``ds``, ``st``, ``padding``) and
-``DownsampleFactorMax`` is the pooling op with its window fixed at construction.
+``DownsampleFactorMax`` is the pooling op with its window fixed at construction;
+``max_pool2D`` is Theano 0.7's deprecated name for ``max_pool_2d``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, List, Optional
 
 from relucompat.legacy.tensor.signal import pool
 
-__all__ = ["DownsampleFactorMax", "max_pool_2d", "max_pool_2d_same_size"]
+__all__ = ["DownsampleFactorMax", "max_pool2D", "max_pool_2d", "max_pool_2d_same_size"]
 
 
 def __dir__() -> List[str]:
@@ -35,6 +36,14 @@ def max_pool_2d(
 ) -> Any:
     """Pool the last two dimensions of ``input`` over ``ds`` windows, stride ``st``."""
     return pool.pool_2d(input, ds, ignore_border, st, padding, mode)
+
+
+def max_pool2D(*args: Any, **kwargs: Any) -> Any:
+    """Theano 0.7's name of :func:`max_pool_2d` (the tutorials of 2010-2014 call it)."""
+    warnings.warn(
+        "DEPRECATION: max_pool2D renamed to max_pool_2d", DeprecationWarning, stacklevel=2
+    )
+    return max_pool_2d(*args, **kwargs)
 
 
 max_pool_2d_same_size = pool.max_pool_2d_same_size
