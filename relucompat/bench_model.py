@@ -1,13 +1,16 @@
-"""``relucompat bench --model mlp|lenet``: relu's cost where users feel it, a training step.
+"""``relucompat bench --model``: a legacy program's training step, and relu's cost in it.
 
-One SGD step (forward, gradient, update) of a tutorial-sized model, with relu built by each
-relucompat route and by each hand formulation of :data:`relucompat.bench.CANDIDATES`, timed
-in the same run, one step of each candidate in turn per round: the median over the rounds,
-and compile time apart. ``lenet`` builds its convolutions and pooling through
-:mod:`relucompat.legacy`, exactly as a legacy script under ``relucompat run`` does (the
-backend's own ops on Theano). The peak memory of a step is measured for the ``"theano"``
-route in a fresh interpreter: the resident set's high-water mark during warm steps, over
-the resident set before them.
+One SGD step (forward, gradient, update) of a tutorial-sized model (``_model_graphs``),
+built through :mod:`relucompat.legacy` exactly as a legacy script under ``relucompat run``
+builds it (the backend's own ops on Theano). For the models with relu (``mlp``, ``lenet``),
+one step per relucompat route and per hand formulation of
+:data:`relucompat.bench.CANDIDATES`, timed in the same run, one step of each candidate in
+turn per round: the median over the rounds, and compile time apart (the best of rebuilds
+with the caches full). The models without relu (``lstm``, ``rbm``, ``dae``) are timed as
+the program they are. For every model, in fresh interpreters: the cold compile (the first
+step's compilation and call, with empty compile caches), the same in the run after it (the
+caches that one left), and the peak memory of a warm step (the resident set's high-water
+mark over the resident set before it).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import functools
 import os
 import subprocess
 import sys
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+import tempfile
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from relucompat._model_graphs import MODELS, Model
 from relucompat.bench import (
     CANDIDATES,
     Candidate,
@@ -44,80 +50,6 @@ LEARNING_RATE = 0.01
 COMPILE_ROUNDS = 8  # rebuilds of each step, in turns, when --repeat allows
 
 
-class Model(NamedTuple):
-    name: str
-    describe: str
-    batches: Tuple[int, ...]
-    build: Callable[[Loaded, Callable[[Any], Any], int, str], Tuple[list, Any, list, list]]
-
-
-def _dense(backend: Loaded, rng: Any, n_in: int, n_out: int, dtype: str) -> Tuple[Any, Any]:
-    import numpy as np
-
-    bound = np.sqrt(6.0 / (n_in + n_out))
-    W = backend.module.shared(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype))
-    b = backend.module.shared(np.zeros(n_out, dtype=dtype))
-    return W, b
-
-
-def _softmax_nll(T: Any, h: Any, W: Any, b: Any, y: Any) -> Any:
-    from relucompat.legacy.tensor.nnet import softmax
-
-    p = softmax(T.dot(h, W) + b)
-    return -T.mean(T.log(p)[T.arange(y.shape[0]), y])
-
-
-def _mlp(
-    backend: Loaded, relu: Callable[[Any], Any], batch: int, dtype: str
-) -> Tuple[list, Any, list, list]:
-    """784-500-10, the deeplearning.net tutorial's MLP."""
-    import numpy as np
-
-    T, rng = backend.tensor, np.random.RandomState(1234)
-    x, y = T.matrix(dtype=dtype), T.ivector()
-    W1, b1 = _dense(backend, rng, 784, 500, dtype)
-    W2, b2 = _dense(backend, rng, 500, 10, dtype)
-    cost = _softmax_nll(T, relu(T.dot(x, W1) + b1), W2, b2, y)
-    data = [rng.standard_normal((batch, 784)).astype(dtype), rng.randint(0, 10, batch)]
-    return [x, y], cost, [W1, b1, W2, b2], [data[0], data[1].astype("int32")]
-
-
-def _lenet(
-    backend: Loaded, relu: Callable[[Any], Any], batch: int, dtype: str
-) -> Tuple[list, Any, list, list]:
-    """The deeplearning.net tutorial's LeNet: 28x28 images, 20 and 50 5x5 kernels each
-    followed by 2x2 max-pooling and relu, a 500-unit relu layer, softmax over 10."""
-    import numpy as np
-
-    from relucompat.legacy.tensor.nnet import conv2d
-    from relucompat.legacy.tensor.signal.pool import pool_2d
-
-    T, rng = backend.tensor, np.random.RandomState(23455)
-    x, y = T.matrix(dtype=dtype), T.ivector()
-    params: List[Any] = []
-    h = x.reshape((batch, 1, 28, 28))
-    shape = (batch, 1, 28, 28)
-    for kernels in (20, 50):
-        filters = (kernels, shape[1], 5, 5)
-        W = backend.module.shared(rng.uniform(-0.1, 0.1, filters).astype(dtype))
-        b = backend.module.shared(np.zeros(kernels, dtype=dtype))
-        conv = conv2d(h, W, input_shape=shape, filter_shape=filters)
-        h = relu(pool_2d(conv, ws=(2, 2), ignore_border=True) + b.dimshuffle("x", 0, "x", "x"))
-        shape = (batch, kernels, (shape[2] - 4) // 2, (shape[3] - 4) // 2)
-        params += [W, b]
-    W3, b3 = _dense(backend, rng, 50 * 4 * 4, 500, dtype)
-    W4, b4 = _dense(backend, rng, 500, 10, dtype)
-    cost = _softmax_nll(T, relu(T.dot(h.flatten(2), W3) + b3), W4, b4, y)
-    data = [rng.standard_normal((batch, 784)).astype(dtype), rng.randint(0, 10, batch)]
-    return [x, y], cost, [*params, W3, b3, W4, b4], [data[0], data[1].astype("int32")]
-
-
-MODELS = {
-    "mlp": Model("mlp", "784-500-10 MLP", (20, 500), _mlp),
-    "lenet": Model("lenet", "LeNet (conv 20, conv 50, 500, 10)", (20, 500), _lenet),
-}
-
-
 def run(
     backend: Loaded,
     model: str,
@@ -128,27 +60,33 @@ def run(
     candidates: Optional[Tuple[str, ...]] = None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> Dict[str, Any]:
-    """Time one SGD step of ``model`` per candidate and batch size; the bench record."""
+    """Time one SGD step of ``model`` per candidate (or of the program, for a model without
+    relu) and batch size; the bench record."""
 
-    check_options(batches, candidates)
+    check_options(batches, candidates, model)
     chosen = MODELS[model]
     mode = compile_mode(backend, linker)
     say = progress or (lambda _: None)
-    rows = []
+    rows: List[Dict[str, Any]] = []
     timed = [c for c in buildable(backend) if not candidates or c.name in candidates]
+    if not chosen.uses_relu:
+        timed = [_theano_route()]  # relu is not in its graph: one step, the program's
     for batch in batches or chosen.batches:
         builds: Dict[str, Callable[[], Tuple[Any, list]]] = {}
         steps: Dict[str, Tuple[Any, list]] = {}
         cannot = {}
         for candidate in timed:
-            say(f"{model} batch {batch}: compiling {candidate.name}")
+            name = candidate.name if chosen.uses_relu else "program"
+            say(f"{model} batch {batch}: compiling {name}")
             build = _builder(backend, chosen, candidate, batch, dtype, mode)
             try:
-                steps[candidate.name] = build()  # may compile C; rebuilds find it cached
+                steps[name] = build()  # may compile C; rebuilds find it cached
             except Exception as error:
-                cannot[candidate.name] = cannot_run(candidate.name, error)
+                if not chosen.uses_relu:
+                    raise
+                cannot[name] = cannot_run(name, error)
             else:
-                builds[candidate.name] = build
+                builds[name] = build
         rounds = min(COMPILE_ROUNDS, repeat)
         say(f"{model} batch {batch}: rebuilding {len(builds)} steps {rounds} times in turns")
         compiled = _best_builds_in_turns(list(builds.values()), rounds)
@@ -160,26 +98,17 @@ def run(
             {"name": name, "step_seconds": seconds, "compile_seconds": best}
             for name, seconds, best in zip(steps, medians, compiled)
         ]
-        del steps  # their functions and buffers, before the peak-memory child runs
-        hand_made = [r for r in results if by_hand(r["name"])]
-        if not hand_made:
-            why = next(iter(cannot.values()), "no hand formulation was chosen")
-            raise RuntimeError(f"no hand formulation's {model} step runs here ({why})")
-        fastest = min(hand_made, key=lambda r: r["step_seconds"])
-        fastest_compile = min(r["compile_seconds"] for r in hand_made)
-        for result in results:
-            result["step_vs_fastest_by_hand"] = result["step_seconds"] / fastest["step_seconds"]
-            result["compile_vs_fastest_by_hand"] = result["compile_seconds"] / fastest_compile
+        del steps  # their functions and buffers, before the children run
+        row: Dict[str, Any] = {"batch": batch, "candidates": results, "cannot_run": cannot}
+        if chosen.uses_relu:
+            row["fastest_by_hand"] = _against_the_fastest_by_hand(model, results, cannot)
+        if not rows:  # compiled code depends on dtypes and ranks, not on the batch size
+            say(f"{model} batch {batch}: first calls, in fresh interpreters")
+            cold, rerun = _first_call_seconds(backend, chosen, batch, dtype, linker)
+            row["cold_compile_seconds"], row["rerun_compile_seconds"] = cold, rerun
         say(f"{model} batch {batch}: peak memory")
-        rows.append(
-            {
-                "batch": batch,
-                "candidates": results,
-                "fastest_by_hand": fastest["name"],
-                "cannot_run": cannot,
-                "peak_step_bytes": _peak_step_bytes(backend, chosen, batch, dtype, linker),
-            }
-        )
+        row["peak_step_bytes"] = _peak_step_bytes(backend, chosen, batch, dtype, linker)
+        rows.append(row)
     return {
         **provenance(SCHEMA, backend, linker),
         "model": model,
@@ -190,10 +119,33 @@ def run(
     }
 
 
-def check_options(batches: Optional[Sequence[int]], candidates: Optional[Sequence[str]]) -> None:
-    """Raise ``ValueError`` for a batch size below 1 or an unknown candidate name."""
+def _against_the_fastest_by_hand(model: str, results: List[Dict[str, Any]], cannot: dict) -> str:
+    """Each result's step and compile time as ratios to the fastest hand formulation's
+    (added to the results); that formulation's name."""
+    hand_made = [r for r in results if by_hand(r["name"])]
+    if not hand_made:
+        why = next(iter(cannot.values()), "no hand formulation was chosen")
+        raise RuntimeError(f"no hand formulation's {model} step runs here ({why})")
+    fastest = min(hand_made, key=lambda r: r["step_seconds"])
+    fastest_compile = min(r["compile_seconds"] for r in hand_made)
+    for result in results:
+        result["step_vs_fastest_by_hand"] = result["step_seconds"] / fastest["step_seconds"]
+        result["compile_vs_fastest_by_hand"] = result["compile_seconds"] / fastest_compile
+    return str(fastest["name"])
+
+
+def check_options(
+    batches: Optional[Sequence[int]], candidates: Optional[Sequence[str]], model: str = "mlp"
+) -> None:
+    """Raise ``ValueError`` for a batch size below 1, an unknown candidate name, or a
+    candidate for a model without relu."""
     if any(batch < 1 for batch in batches or ()):
         raise ValueError("--batch must be at least 1")
+    if candidates and not MODELS[model].uses_relu:
+        raise ValueError(
+            f"--candidate chooses relu's formulation, and the {model} model has no relu; "
+            "leave --candidate out to time the program"
+        )
     known = [c.name for c in CANDIDATES]
     unknown = [name for name in candidates or () if name not in known]
     if unknown:
@@ -217,13 +169,21 @@ def _activation(backend: Loaded, candidate: Candidate) -> Callable[[Any], Any]:
     return lambda z: candidate.build(backend, z)
 
 
+def _training(
+    backend: Loaded, model: Model, relu: Callable[[Any], Any], batch: int, dtype: str
+) -> Tuple[Any, list]:
+    """The step's graph, uncompiled: ``(function's arguments, data)``."""
+    graph = model.build(backend, relu, batch, dtype)
+    grads = backend.module.grad(graph.cost, graph.params, consider_constant=list(graph.constant))
+    rate = backend.tensor.constant(LEARNING_RATE, dtype=dtype)  # a Python float upcasts float32
+    updates = [(p, p - rate * g) for p, g in zip(graph.params, grads)] + list(graph.updates)
+    return (graph.inputs, graph.cost, updates), graph.data
+
+
 def _step(
     backend: Loaded, model: Model, relu: Callable[[Any], Any], batch: int, dtype: str, mode: Any
 ) -> Tuple[Any, list]:
-    inputs, cost, params, data = model.build(backend, relu, batch, dtype)
-    grads = backend.module.grad(cost, params)
-    rate = backend.tensor.constant(LEARNING_RATE, dtype=dtype)  # a Python float upcasts float32
-    updates = [(p, p - rate * g) for p, g in zip(params, grads)]
+    (inputs, cost, updates), data = _training(backend, model, relu, batch, dtype)
     return backend.module.function(inputs, cost, updates=updates, mode=mode), data
 
 
@@ -279,6 +239,55 @@ def _peak_step_bytes(
     return None if figure == "unmeasured" else int(figure)
 
 
+def _first_call_seconds(
+    backend: Loaded, model: Model, batch: int, dtype: str, linker: Optional[str]
+) -> Tuple[float, float]:
+    """Seconds from ``function()`` to the end of the first call of the ``"theano"``-route
+    step in a fresh interpreter: first with empty compile caches (a new compile directory
+    for the backend, numba's cache in it), what a user's first run of the program pays;
+    then in another fresh interpreter with the caches the first left, what every later run
+    pays."""
+    with tempfile.TemporaryDirectory() as empty:
+        environ = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(empty, "numba"))
+        for name in ("THEANO_FLAGS", "AESARA_FLAGS", "PYTENSOR_FLAGS"):
+            given = environ.get(name, "")
+            fresh = f"base_compiledir={os.path.join(empty, name.split('_')[0].lower())}"
+            environ[name] = f"{given},{fresh}" if given else fresh  # the later entry wins
+        arguments = [backend.distribution.name, model.name, str(batch), dtype, linker or ""]
+        seconds = []
+        for _ in ("cold", "rerun"):
+            child = subprocess.run(
+                [sys.executable, "-c", _COLD_CHILD, *arguments],
+                env=environ,
+                capture_output=True,
+                text=True,
+            )
+            if child.returncode != 0:
+                raise RuntimeError(f"measuring the first call failed:\n{child.stderr.strip()}")
+            seconds.append(float(child.stdout.split()[-1]))
+    return seconds[0], seconds[1]
+
+
+_COLD_CHILD = (
+    "import sys; from relucompat.bench_model import _measure_cold_here as m; m(*sys.argv[1:])"
+)
+
+
+def _measure_cold_here(name: str, model: str, batch: str, dtype: str, linker: str) -> None:
+    """Print the seconds that compiling the step and its first call take here."""
+    from relucompat import discovery
+
+    discovery.use(name)
+    backend = discovery.default()
+    mode = compile_mode(backend, linker or None)
+    relu = _activation(backend, _theano_route())
+    (inputs, cost, updates), data = _training(backend, MODELS[model], relu, int(batch), dtype)
+    start = time.perf_counter()
+    function = backend.module.function(inputs, cost, updates=updates, mode=mode)
+    finished(function(*data))
+    print(time.perf_counter() - start)
+
+
 _PEAK_CHILD = (
     "import sys; from relucompat.bench_model import _measure_peak_here as m; m(*sys.argv[1:])"
 )
@@ -318,8 +327,8 @@ def _status_kib(field: str) -> int:
 
 
 def render_text(record: Dict[str, Any]) -> str:
-    """A plain table per batch size: step time, its ratio to the fastest hand formulation,
-    and compile time."""
+    """A plain table per batch size: step time, its ratio to the fastest hand formulation
+    (where the model has relu), compile time; then the cold compile and the peak memory."""
     lines = [
         f"relucompat bench --model {record['model']}: {record['describe']}, "
         f"{record['backend']} {record['version']}, {record['linker']} linker, "
@@ -331,13 +340,19 @@ def render_text(record: Dict[str, Any]) -> str:
             f"{'candidate':20} {'step ms':>10} {'/fastest':>9} {'compile s':>10} {'/fastest':>9}"
         )
         for r in row["candidates"]:
+            ratios = [r.get(k) for k in ("step_vs_fastest_by_hand", "compile_vs_fastest_by_hand")]
+            step_ratio, compile_ratio = (f"{v:8.2f}x" if v else f"{'-':>9}" for v in ratios)
             lines.append(
-                f"{r['name']:20} {r['step_seconds'] * 1e3:10.3f} "
-                f"{r['step_vs_fastest_by_hand']:8.2f}x {r['compile_seconds']:10.2f} "
-                f"{r['compile_vs_fastest_by_hand']:8.2f}x"
+                f"{r['name']:20} {r['step_seconds'] * 1e3:10.3f} {step_ratio} "
+                f"{r['compile_seconds']:10.2f} {compile_ratio}"
             )
         for name, why in row.get("cannot_run", {}).items():
             lines.append(f"{name:20} does not run on this linker: {why}")
+        cold = row.get("cold_compile_seconds")
+        if cold is not None:
+            lines.append(f"cold compile of a step, empty caches (theano route): {cold:.2f} s")
+            rerun = row["rerun_compile_seconds"]
+            lines.append(f"its compile in the next run, caches kept: {rerun:.2f} s")
         peak = row["peak_step_bytes"]
         if peak is not None:
             lines.append(f"peak memory of a step (theano route): {peak / 2**20:.1f} MiB")

@@ -11,6 +11,7 @@ import sys
 from typing import Any, List, Optional, Tuple
 
 from relucompat import __version__
+from relucompat._model_graphs import MODELS
 
 __all__ = ["main"]
 
@@ -57,8 +58,9 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--plot", metavar="PATH.png", help="also draw it (needs matplotlib)")
     bench.add_argument(
         "--model",
-        choices=["mlp", "lenet"],
-        help="time one SGD step of this model instead (relu inside a training step)",
+        choices=list(MODELS),
+        help="time one SGD step of this legacy program instead (relu inside it, for mlp and "
+        "lenet), its cold compile and its peak memory",
     )
     bench.add_argument(
         "--batch", type=int, action="append", help="with --model: a batch size (repeatable)"
@@ -149,7 +151,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.size < 1 or args.repeat < 1:
         raise ValueError("--size and --repeat must be at least 1")
     if args.model:
-        bench_model.check_options(args.batch, args.candidate)
+        bench_model.check_options(args.batch, args.candidate, args.model)
     if args.backend:
         discovery.use(args.backend)
     backend = discovery.default()

@@ -54,10 +54,31 @@ def test_every_model_builds_a_step_of_its_dtype(h, model):
     relucompat.use(h.loaded.distribution.name)
     build = bench_model.MODELS[model].build
     relu = functools.partial(relucompat.relu, semantics="strict")
-    inputs, cost, params, data = build(h.loaded, relu, 3, "float32")
-    assert cost.ndim == 0 and cost.dtype == "float32"
-    assert [g.dtype for g in h.grad(cost, params)] == ["float32"] * len(params)
-    assert [d.shape[0] for d in data] == [3, 3] and len(inputs) == 2
+    graph = build(h.loaded, relu, 3, "float32")
+    assert graph.cost.ndim == 0 and graph.cost.dtype == "float32"
+    grads = h.grad(graph.cost, graph.params, consider_constant=list(graph.constant))
+    assert [g.dtype for g in grads] == ["float32"] * len(graph.params)
+    assert [x.ndim for x in graph.inputs] == [d.ndim for d in graph.data]
+    assert [x.dtype for x in graph.inputs] == [str(d.dtype) for d in graph.data]
+    assert 3 in graph.data[0].shape  # the batch, on the first axis or (sequences) the second
+
+
+def test_a_model_without_relu_times_the_program(tmp_path):
+    if expected() == {}:
+        pytest.skip("this env promises no backend")
+    path = tmp_path / "model.json"
+    command = ["bench", "--model", "dae", "--batch", "3", "--repeat", "1", "--json", str(path)]
+    command += ["--dtype", "float32", "--linker", "py"]
+    done = subprocess.run(
+        [sys.executable, "-m", "relucompat", *command], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (row,) = json.loads(path.read_text())["batches"]
+    (program,) = row["candidates"]
+    assert program["name"] == "program" and "step_vs_fastest_by_hand" not in program
+    assert "fastest_by_hand" not in row
+    assert row["cold_compile_seconds"] > 0 and row["rerun_compile_seconds"] > 0
+    assert "cold compile of a step, empty caches" in done.stdout
 
 
 @pytest.mark.installation
@@ -69,6 +90,10 @@ def test_every_model_builds_a_step_of_its_dtype(h, model):
         (
             ["--candidate", "relucompat strict"],
             "--candidate needs at least one hand formulation to compare against, such as",
+        ),
+        (
+            ["--model", "rbm", "--candidate", "x*(x>0)"],
+            "the rbm model has no relu; leave --candidate out to time the program",
         ),
     ],
 )
