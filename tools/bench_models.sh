@@ -18,13 +18,14 @@ for name in "${names[@]}"; do
 done
 
 bench_env() {
-    local env=$1 model
+    local env=$1 model name=$1
     shift
-    for model in ${MODELS:-mlp lenet}; do
+    if [ $# -gt 0 ]; then name=$env-${*: -1}; fi  # an env's other linkers get their own records
+    for model in ${MODELS:-mlp lenet lstm rbm dae}; do
         echo "== $env $model $dtype $*"
         python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --model "$model" \
-            --dtype "$dtype" "$@" "${chosen[@]}" --json "bench/models/$env-$model-$dtype.json" \
-            > "bench/models/$env-$model-$dtype.txt"
+            --dtype "$dtype" "$@" "${chosen[@]}" --json "bench/models/$name-$model-$dtype.json" \
+            > "bench/models/$name-$model-$dtype.txt"
     done
 }
 
