@@ -20,7 +20,9 @@ done
 bench_env() {
     local env=$1 model name=$1
     shift
-    if [ $# -gt 0 ]; then name=$env-${*: -1}; fi  # an env's other linkers get their own records
+    if [ $# -gt 0 ] && [[ $env != *-${*: -1} ]]; then  # an env's other linkers: own records
+        name=$env-${*: -1}
+    fi
     for model in ${MODELS:-mlp lenet lstm rbm dae}; do
         echo "== $env $model $dtype $*"
         python3 -m tox exec -e "$env" -qq --skip-pkg-install -- relucompat bench --model "$model" \
