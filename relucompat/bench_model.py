@@ -226,16 +226,9 @@ def _peak_step_bytes(
     # step's temporaries come from a heap that stays resident and the peak reads 0; a fixed
     # threshold hands every block over 64 KiB back to the system when it is freed.
     environ = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    arguments = [backend.distribution.name, model.name, str(batch), dtype, linker or ""]
-    child = subprocess.run(
-        [sys.executable, "-c", _PEAK_CHILD, *arguments],
-        env=environ,
-        capture_output=True,
-        text=True,
+    figure = _in_a_fresh_interpreter(
+        "_measure_peak_here", (backend, model, batch, dtype, linker), environ, "peak memory"
     )
-    if child.returncode != 0:
-        raise RuntimeError(f"measuring peak memory failed:\n{child.stderr.strip()}")
-    figure = child.stdout.split()[-1]
     return None if figure == "unmeasured" else int(figure)
 
 
@@ -253,24 +246,34 @@ def _first_call_seconds(
             given = environ.get(name, "")
             fresh = f"base_compiledir={os.path.join(empty, name.split('_')[0].lower())}"
             environ[name] = f"{given},{fresh}" if given else fresh  # the later entry wins
-        arguments = [backend.distribution.name, model.name, str(batch), dtype, linker or ""]
-        seconds = []
-        for _ in ("cold", "rerun"):
-            child = subprocess.run(
-                [sys.executable, "-c", _COLD_CHILD, *arguments],
-                env=environ,
-                capture_output=True,
-                text=True,
+        cold, rerun = (
+            float(
+                _in_a_fresh_interpreter(
+                    "_measure_cold_here",
+                    (backend, model, batch, dtype, linker),
+                    environ,
+                    "the first call",
+                )
             )
-            if child.returncode != 0:
-                raise RuntimeError(f"measuring the first call failed:\n{child.stderr.strip()}")
-            seconds.append(float(child.stdout.split()[-1]))
-    return seconds[0], seconds[1]
+            for _ in ("cold", "rerun")
+        )
+    return cold, rerun
 
 
-_COLD_CHILD = (
-    "import sys; from relucompat.bench_model import _measure_cold_here as m; m(*sys.argv[1:])"
-)
+def _in_a_fresh_interpreter(
+    measure: str, step: Tuple[Loaded, Model, int, str, Optional[str]], environ: dict, what: str
+) -> str:
+    """The last word that this module's ``measure`` prints for ``step`` (backend, model,
+    batch, dtype, linker), run in a new Python process with ``environ``."""
+    backend, model, batch, dtype, linker = step
+    code = f"import sys; from relucompat.bench_model import {measure} as m; m(*sys.argv[1:])"
+    arguments = [backend.distribution.name, model.name, str(batch), dtype, linker or ""]
+    child = subprocess.run(
+        [sys.executable, "-c", code, *arguments], env=environ, capture_output=True, text=True
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"measuring {what} failed:\n{child.stderr.strip()}")
+    return child.stdout.split()[-1]
 
 
 def _measure_cold_here(name: str, model: str, batch: str, dtype: str, linker: str) -> None:
@@ -286,11 +289,6 @@ def _measure_cold_here(name: str, model: str, batch: str, dtype: str, linker: st
     function = backend.module.function(inputs, cost, updates=updates, mode=mode)
     finished(function(*data))
     print(time.perf_counter() - start)
-
-
-_PEAK_CHILD = (
-    "import sys; from relucompat.bench_model import _measure_peak_here as m; m(*sys.argv[1:])"
-)
 
 
 def _measure_peak_here(name: str, model: str, batch: str, dtype: str, linker: str) -> None:
