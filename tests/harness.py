@@ -278,13 +278,16 @@ def _same_variable(a: Any, b: Any, pairs: dict) -> bool:
 
 
 def _same_op(a: Any, b: Any, pairs: dict) -> bool:
-    """Equal ops; an ``OpFromGraph`` (equal only to itself) by its inner graph."""
+    """Equal ops; an ``OpFromGraph`` (equal only to itself) by its inner graph (Theano's
+    ``local_`` inputs and outputs, PyTensor's and Aesara's ``inner_`` ones)."""
     if a == b:
         return True
-    if type(a) is not type(b) or not hasattr(a, "local_outputs"):
+    prefix = "local" if hasattr(a, "local_outputs") else "inner"
+    if type(a) is not type(b) or not hasattr(a, f"{prefix}_outputs"):
         return False
-    inner = {**pairs, **dict(zip(a.local_inputs, b.local_inputs))}
-    same_outputs = zip(a.local_outputs, b.local_outputs)
+    inputs_a, inputs_b = getattr(a, f"{prefix}_inputs"), getattr(b, f"{prefix}_inputs")
+    inner = {**pairs, **dict(zip(inputs_a, inputs_b))}
+    same_outputs = zip(getattr(a, f"{prefix}_outputs"), getattr(b, f"{prefix}_outputs"))
     return a.is_inline == b.is_inline and all(_same_variable(u, v, inner) for u, v in same_outputs)
 
 

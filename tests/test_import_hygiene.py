@@ -53,6 +53,20 @@ def test_import_relucompat_imports_no_backend():
     assert seen == []
 
 
+def test_import_relucompat_nn_imports_no_backend_nor_the_legacy_namespace():
+    seen = run(
+        f"""
+        import json, sys, warnings
+        warnings.simplefilter("error")
+        import relucompat.nn
+        from relucompat.nn import conv2d, pool_2d, batch_normalization
+        backends = sorted(m for m in sys.modules if m.split(".")[0] in {LINEAGE!r})
+        print(json.dumps([backends, "relucompat.legacy" in sys.modules]))
+        """
+    )
+    assert seen == [[], False]
+
+
 @pytest.mark.parametrize("semantics", ["theano", "strict"])
 def test_relu_on_one_backend_imports_no_other_and_changes_no_flag(h, semantics):
     name = h.name

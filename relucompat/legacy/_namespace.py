@@ -4,10 +4,17 @@ Each module of ``relucompat.legacy`` stands at a Theano path (``tensor/nnet/__in
 ``theano.tensor.nnet``). It defines what relucompat provides there, and forwards every other
 name to the backend's module at the same path through :func:`forward`. A name found in
 neither is an ``AttributeError`` that :func:`missing` words.
+
+Every module finds its backend through :func:`backend` (or the functions built on it). For a
+legacy program that is relucompat's default backend, with Theano's flags and truth; inside
+:func:`standing_over` it is a given backend as it is, which is how ``relucompat.nn`` builds
+the legacy namespace's graphs for programs that are not legacy ones.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import importlib
 import importlib.abc
@@ -17,7 +24,7 @@ import pkgutil
 import sys
 import warnings
 from types import ModuleType
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 # Theano paths that moved, and where a modern backend may have them (below its package),
 # in order of preference. Each is probed in the running backend before a message names it.
@@ -33,10 +40,20 @@ MODERN = {
 }
 
 
+# The backend that backend() returns as it is, while a standing_over() block runs.
+_standing: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar(
+    "relucompat.legacy._namespace.standing", default=None
+)
+
+
 def backend() -> Any:
     """The loaded backend the legacy namespace stands over (relucompat's default), with
     Theano's flags applied to it on first use (``_flags.py``) and its variables given
-    Theano's truth (``tensor/var.py``)."""
+    Theano's truth (``tensor/var.py``). Inside :func:`standing_over`, that block's backend,
+    untouched."""
+    standing = _standing.get()
+    if standing is not None:
+        return standing
     from relucompat import discovery
     from relucompat.legacy import _flags
 
@@ -50,6 +67,49 @@ def backend() -> Any:
 
 
 _theano_behaviours: set = set()  # the backends' tensor modules given Theano's behaviours
+
+
+@contextlib.contextmanager
+def standing_over(loaded: Any) -> Iterator[Any]:
+    """While the block runs (in this thread, or this task), the legacy namespace stands over
+    ``loaded`` (a ``relucompat.lineage.Loaded``) as it is: :func:`backend` and everything
+    built on it (:func:`floatx`, :func:`package`, :func:`native_nnet`, :func:`backend_module`)
+    answer for it, and neither Theano's flags nor Theano's truth are applied to any
+    backend. What a graph built inside calls later (an ``OpFromGraph``'s gradient, built
+    when it is taken) stands over the graph's own backend itself, as
+    ``sigmoid_binary_crossentropy``'s does: the block is long over then."""
+    token = _standing.set(loaded)
+    try:
+        yield loaded
+    finally:
+        _standing.reset(token)
+
+
+def owner(what: str, *values: Any) -> Any:
+    """The loaded backend that the variables among ``values`` (or in the tuples and lists
+    among them) belong to, judged from their classes; relucompat's default backend
+    (``discovery.default``: ``use()``, ``$RELUCOMPAT_BACKEND``, an imported backend...)
+    where none is a variable. Neither applies Theano's flags. ``what`` names the caller in
+    the ``TypeError`` for variables of two backends."""
+    from relucompat import discovery
+
+    owners: list = []
+    pending = list(values)
+    while pending:
+        value = pending.pop(0)
+        if isinstance(value, (tuple, list)):
+            pending.extend(value)
+            continue
+        found = discovery.backend_of(value)
+        if found is not None and found not in owners:
+            owners.append(found)
+    if len(owners) > 1:
+        names = " and ".join(b.import_name for b in owners)
+        raise TypeError(
+            f"{what} got variables of two backends, {names}; a graph lives in one backend, "
+            "so build every argument with the same one"
+        )
+    return discovery.load(owners[0]) if owners else discovery.default()
 
 
 def floatx() -> str:

@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import inspect
 from types import ModuleType
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, Tuple
 
 from relucompat.legacy import _namespace
 from relucompat.legacy.tensor.nnet import _conv_built
@@ -38,6 +38,7 @@ __all__ = [
     "conv3d_grad_wrt_weights",
     "get_conv_output_shape",
     "native",
+    "transpose",
 ]
 
 # The backend's own where its conv compiles, else _conv_ops' (__getattr__).
@@ -138,7 +139,8 @@ def conv2d_transpose(
 ) -> Any:
     """Theano's ``nnet.conv2d_transpose``: the gradient of ``conv2d`` with respect to its
     input, whose shape is ``output_shape``, for an output gradient ``input``."""
-    return conv2d_grad_wrt_inputs(
+    return transpose(
+        "conv2d_grad_wrt_inputs's shape",  # Theano's conv2d_transpose calls that function
         input,
         filters,
         output_shape,
@@ -150,6 +152,37 @@ def conv2d_transpose(
         num_groups,
         unshared,
     )
+
+
+def transpose(
+    said: str,
+    input: Any,
+    filters: Any,
+    output_shape: Any,
+    filter_shape: Any,
+    border_mode: Any,
+    input_dilation: Sequence[int],
+    filter_flip: bool,
+    filter_dilation: Sequence[int],
+    num_groups: int,
+    unshared: bool = False,
+) -> Any:
+    """:func:`conv2d_transpose`, as :func:`conv2d_grad_wrt_inputs`, with a message about
+    ``output_shape`` that names it ``said`` (``relucompat.nn`` names its own argument)."""
+    arguments = {
+        "output_grad": input,
+        "filters": filters,
+        "input_shape": output_shape,
+        "filter_shape": filter_shape,
+        "border_mode": border_mode,
+        "subsample": input_dilation,
+        "filter_flip": filter_flip,
+        "filter_dilation": filter_dilation,
+        "num_groups": num_groups,
+        "unshared": unshared,
+    }
+    names = ("input", "filters", said)
+    return _grad("conv2d_grad_wrt_inputs", 2, arguments, input, filters, output_shape, names)
 
 
 def conv2d_grad_wrt_inputs(
@@ -220,14 +253,31 @@ def conv3d_grad_wrt_weights(
     return _grad("conv3d_grad_wrt_weights", 3, arguments, input, output_grad, filter_shape)
 
 
-def _grad(name: str, convdim: int, arguments: dict, first: Any, second: Any, shape: Any) -> Any:
+def _grad(
+    name: str,
+    convdim: int,
+    arguments: dict,
+    first: Any,
+    second: Any,
+    shape: Any,
+    said: Optional[Tuple[str, str, str]] = None,
+) -> Any:
     """A gradient of the conv: the backend's own function ``name`` where its conv compiles,
-    else built (``_conv_built``). ``arguments`` are the function's, by name."""
+    else built (``_conv_built``). ``arguments`` are the function's, by name; ``said`` names
+    ``first``, ``second`` and ``shape`` in messages (by default the function's names for
+    the first two, and ``name``'s shape)."""
     T = _namespace.backend().tensor
     first, second = T.as_tensor_variable(first), T.as_tensor_variable(second)
+    names = said or (*list(arguments)[:2], f"{name}'s shape")
+    wrt_inputs = name.endswith("inputs")
+    # The filters of an unshared conv have a window per output position: 2 + 2 * convdim.
+    ranks = (convdim + 2, convdim * (2 if wrt_inputs and arguments.get("unshared") else 1) + 2)
+    for tensor, called, rank in zip((first, second), names, ranks):
+        if tensor.ndim != rank:
+            raise TypeError(f"{called} must be a {rank}D tensor; got a {tensor.ndim}D one")
     if len(tuple(shape)) not in (convdim, convdim + 2):
         raise ValueError(
-            f"{name}'s shape must have {convdim + 2} entries (or the {convdim} spatial ones); "
+            f"{names[2]} must have {convdim + 2} entries (or the {convdim} spatial ones); "
             f"got {shape!r}"
         )
     _border_mode(arguments["border_mode"], convdim)  # worded here, before the backend's
@@ -236,7 +286,6 @@ def _grad(name: str, convdim: int, arguments: dict, first: Any, second: Any, sha
         own = getattr(module, name)
         rest = {k: v for k, v in arguments.items() if k in inspect.signature(own).parameters}
         return own(**{**rest, **_named(own, first, second)})
-    wrt_inputs = name.endswith("inputs")
     spec = Conv(
         convdim,
         None if wrt_inputs else arguments.get("input_shape"),

@@ -41,6 +41,8 @@ def batch_normalization(
     native = _native()
     if native is not None:
         return native.batch_normalization(inputs, gamma, beta, mean, std, mode=mode)
+    # A graph, as Theano's Elemwise made one, even where every argument is an array.
+    inputs = _namespace.backend().tensor.as_tensor_variable(inputs)
     if (
         mode == "low_mem"
     ):  # Theano's BNComposite: add(mul(true_div(sub(x, mean), std), gamma), beta)

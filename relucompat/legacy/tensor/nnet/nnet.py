@@ -127,7 +127,11 @@ def binary_crossentropy(output: Any, target: Any) -> Any:
 
 def _sigmoid_binary_crossentropy_grad(inputs: Any, outputs: Any, grads: Any) -> Any:
     (output, target), (out_grad,) = inputs, grads
-    return [out_grad * (sigmoid(output) - target), out_grad * (-output)]
+    # Called when the gradient is taken, maybe long after the op was built: over the
+    # graph's own backend, as built (relucompat.nn builds it outside the legacy namespace).
+    loaded = _namespace.owner("sigmoid_binary_crossentropy's gradient", output)
+    with _namespace.standing_over(loaded):
+        return [out_grad * (sigmoid(output) - target), out_grad * (-output)]
 
 
 def sigmoid_binary_crossentropy(output: Any, target: Any) -> Any:
@@ -144,12 +148,15 @@ def sigmoid_binary_crossentropy(output: Any, target: Any) -> Any:
     inputs = [B.tensor.as_tensor_variable(output), B.tensor.as_tensor_variable(target)]
     x, t = (v.type() for v in inputs)
     out = softplus(-abs(x)) + x * ((x > 0) - t)
+    # PyTensor 3.3 renamed lop_overrides pullback (the old name warns).
+    parameters = inspect.signature(builders.OpFromGraph.__init__).parameters
+    grad = "pullback" if "pullback" in parameters else "lop_overrides"
     op = builders.OpFromGraph(
         [x, t],
         [out],
         inline=True,
-        lop_overrides=_sigmoid_binary_crossentropy_grad,
         name="sigmoid_binary_crossentropy",
+        **{grad: _sigmoid_binary_crossentropy_grad},
     )
     return op(*inputs)
 
