@@ -1,4 +1,4 @@
-"""The ``relucompat`` command: ``doctor`` (the default), ``bench`` and ``run``.
+"""The ``relucompat`` command: ``doctor`` (the default), ``bench``, ``run`` and ``port``.
 
 Standard library only; ``rich`` (the ``cli`` extra) adds colour on a terminal.
 """
@@ -93,6 +93,24 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("script", nargs="?", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
 
+    port = commands.add_parser(
+        "port",
+        help="rewrite Theano programs into PyTensor code, with a report of what changed",
+        description="Reads each Python file under PATH (nothing is written without "
+        "--write) and prints the report: every change, and every item left to you (marked "
+        "'# relucompat port:' in the code). Exit status: 0 ported, 2 bad input.",
+    )
+    port.add_argument("paths", nargs="+", metavar="PATH", help="a file or a directory")
+    port.add_argument(
+        "--backend", choices=["pytensor"], default="pytensor", help="the target (PyTensor)"
+    )
+    output = port.add_mutually_exclusive_group()
+    output.add_argument("--diff", action="store_true", help="print a unified diff")
+    output.add_argument("--write", action="store_true", help="rewrite the files in place")
+    port.add_argument(
+        "--report", metavar="FILE", help="also write the report (JSON if FILE ends .json)"
+    )
+
     return top
 
 
@@ -107,6 +125,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             runner.prepare(target, args.backend, args.explain, module=bool(args.module))
         elif command == "doctor":
             return _doctor(args)
+        elif command == "port":
+            return _port(args)
         else:
             return _bench(args)
     except (ValueError, ImportError, OSError) as exc:  # user error: no traceback
@@ -131,6 +151,23 @@ def _run_target(args: argparse.Namespace) -> Tuple[str, List[str]]:
     if args.script is None:
         raise ValueError("give the script to run, or -m MODULE")
     return args.script, args.args
+
+
+def _port(args: argparse.Namespace) -> int:
+    from relucompat import port
+
+    reports = port.port_paths(args.paths)  # every file read before any is written
+    if args.report:
+        with open(args.report, "w", encoding="utf-8") as stream:
+            stream.write(port.render(reports, as_json=args.report.endswith(".json")))
+    if args.diff:
+        sys.stdout.write("".join(report.diff() for report in reports))
+        sys.stderr.write(port.render(reports))
+        return 0
+    if args.write:
+        port.write(reports)
+    sys.stdout.write(port.render(reports))
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

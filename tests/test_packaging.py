@@ -47,6 +47,7 @@ def test_the_wheel_ships_the_package_only(dist):
     assert "relucompat/py.typed" in names
     assert "relucompat/legacy/tensor/nnet/__init__.py" in names
     assert "relucompat/legacy/configdefaults.json" in names  # read by configdefaults.py
+    assert "relucompat/_port/rules.json" in names  # read by _port/table.py
     top = {name.split("/")[0] for name in names}
     assert top == {"relucompat", next(n for n in top if n.endswith(".dist-info"))}
     assert not [n for n in names if "/tests/" in n or "fixtures" in n or n.startswith("tools/")]
