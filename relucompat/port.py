@@ -91,7 +91,7 @@ def _codemod() -> Tuple[Any, Any, Any, Any]:
         import libcst
     except ImportError:
         raise PortError(
-            "relucompat port needs LibCST, which is not installed here; install it with "
+            "it needs LibCST, which is not installed here; install it with "
             "`pip install 'relucompat[port]'`"
         ) from None
     from relucompat._port import plan, rewrite, table
