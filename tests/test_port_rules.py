@@ -13,6 +13,10 @@ from harness import expected
 
 from relucompat._port import table
 
+# What holds depends on the PyTensor installed, so it runs in every PyTensor env, the
+# JAX and PyTorch ones included (tox.ini's with_a_linkers_package).
+pytestmark = pytest.mark.installation
+
 
 def _version(text):
     return tuple(int(part) for part in re.findall(r"\d+", text)[:2])

@@ -3,6 +3,7 @@ module it was made from, keeping every comment and all formatting it does not ch
 
 from __future__ import annotations
 
+import textwrap
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
@@ -100,13 +101,15 @@ class Rewrite(cst.CSTTransformer):
         return result
 
     def _commented(self, original: cst.CSTNode, node: cst.CSTNode) -> cst.CSTNode:
-        comments = self.plan.comments.get(original)
+        """``node`` with the plan's comments above it, each wrapped at 88 columns, where
+        they are not there yet (a second port adds nothing)."""
         leading = list(getattr(node, "leading_lines", ()))
         present = {line.comment.value for line in leading if line.comment is not None}
         new = [
-            cst.EmptyLine(comment=cst.Comment(text))
-            for text in comments or ()
-            if text not in present
+            cst.EmptyLine(comment=cst.Comment(line))
+            for text in self.plan.comments.get(original, ())
+            for line in _wrapped(text)
+            if _wrapped(text)[0] not in present
         ]
         return node.with_changes(leading_lines=[*leading, *new]) if new else node
 
@@ -148,6 +151,18 @@ def _arguments(
     if new and args:  # the layout before the closing parenthesis
         new[-1] = new[-1].with_changes(whitespace_after_arg=args[-1].whitespace_after_arg)
     return new, dtype
+
+
+def _wrapped(comment: str) -> List[str]:
+    """A ``# ...`` comment as lines of at most 88 characters, continued with ``#     ``."""
+    lines = textwrap.wrap(
+        comment[2:],
+        width=86,
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [f"# {line}" for line in lines]
 
 
 def _after_imports(body: Sequence[cst.BaseStatement]) -> int:
