@@ -8,13 +8,17 @@ from typing import Dict, List, Optional
 import libcst as cst
 from libcst.metadata import (
     ParentNodeProvider,
+    QualifiedNameProvider,
+    QualifiedNameSource,
     ScopeProvider,
 )
 
-from relucompat._port.base import Base, CallPlan
+from relucompat._port.base import Base, CallPlan, is_theano
 from relucompat._port.table import CallRule
 
 STREAM_METHODS = ("binomial", "uniform", "normal")
+# Keywords of Theano's streams' methods that numpy's generators do not take.
+THEANO_ONLY = frozenset({"dtype", "ndim", "nstreams", "avg", "std", "prob", "truncate"})
 
 
 class Calls(Base):
@@ -103,9 +107,14 @@ class Calls(Base):
         return "; ".join(said)
 
     def _stream_call(self, node: cst.Call, func: cst.Attribute) -> None:
+        if self._imported_elsewhere(func.value):
+            return  # numpy.random.uniform(...): a module's function, not a stream's
         kind = self._stream_kind(func.value)
         kinds = set(self.streams.values())
         what = f"{self._code(func)}(...)"
+        keywords = {a.keyword.value for a in node.args if a.keyword is not None}
+        if kind is None and len(kinds) == 1 and keywords & THEANO_ONLY:
+            kind = next(iter(kinds))  # numpy's generators take none of these keywords
         if kind is None:
             if not kinds or self._positional(node):
                 if kinds and self._positional(node):
@@ -156,6 +165,12 @@ class Calls(Base):
             )
             return None
         return fits[0][0]
+
+    def _imported_elsewhere(self, receiver: cst.BaseExpression) -> bool:
+        names = self.get_metadata(QualifiedNameProvider, receiver, set())
+        return any(
+            n.source is QualifiedNameSource.IMPORT and not is_theano(n.name) for n in names
+        )
 
     def _stream_kind(self, receiver: cst.BaseExpression) -> Optional[str]:
         if isinstance(receiver, cst.Call):
