@@ -168,9 +168,7 @@ class Calls(Base):
 
     def _imported_elsewhere(self, receiver: cst.BaseExpression) -> bool:
         names = self.get_metadata(QualifiedNameProvider, receiver, set())
-        return any(
-            n.source is QualifiedNameSource.IMPORT and not is_theano(n.name) for n in names
-        )
+        return any(n.source is QualifiedNameSource.IMPORT and not is_theano(n.name) for n in names)
 
     def _stream_kind(self, receiver: cst.BaseExpression) -> Optional[str]:
         if isinstance(receiver, cst.Call):
