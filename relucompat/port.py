@@ -133,7 +133,14 @@ def port_paths(paths: Sequence[str]) -> List[FileReport]:
                 original = stream.read()
         except UnicodeDecodeError:
             raise PortError(f"{path} is not a Python file: it is not UTF-8 text") from None
-        ported, entries = port_source(original, path)
+        try:
+            ported, entries = port_source(original, path)
+        except PortError:
+            raise
+        except Exception as exc:  # a bug of the port's: say which file shows it
+            raise RuntimeError(
+                f"relucompat port failed on {path} (a bug; please report it)"
+            ) from exc
         reports.append(FileReport(path, original, ported, entries))
     return reports
 

@@ -32,7 +32,7 @@ class Names(Base):
             dotted = self._code(alias.name)
             local = self._code(alias.asname.name) if alias.asname else None
             if not is_theano(dotted):
-                aliases.append(self._code(alias).rstrip(", "))
+                aliases.append(_alias(alias))
                 continue
             resolution = self.table.resolve(dotted)
             self.used.add(resolution.key)
@@ -46,7 +46,7 @@ class Names(Base):
                     self.gone[local] = (node, f"import {dotted} as {local}")
                 changed = True
             else:
-                aliases.append(self._code(alias).rstrip(", "))
+                aliases.append(_alias(alias))
                 self.kept.add(local or "theano")
                 self.manual(node, f"import {dotted}", resolution.manual or "")
         if changed:
@@ -87,9 +87,9 @@ class Names(Base):
                 if resolution.rule is not None and resolution.rule.streams:
                     self.streams[local] = resolution.rule.streams  # the class itself
             elif dotted in self.table.modules:  # a gone module: its names are ported
-                self.gone[local] = (node, f"from {module} import {self._code(alias)}")
+                self.gone[local] = (node, f"from {module} import {_alias(alias)}")
             else:
-                left.append(self._code(alias))
+                left.append(_alias(alias))
                 self.kept.add(local)
                 self.manual(node, dotted, resolution.manual or "")
         lines = [import_line(m, names) for m, names in groups.items()]
@@ -218,3 +218,9 @@ class Names(Base):
         if methods:
             self.used.add("op_with_c_code")
             self.manual(node, f"class {node.name.value}", self.table.op_with_c_code)
+
+
+def _alias(alias: cst.ImportAlias) -> str:
+    """``name`` or ``name as local``, without the comma and layout around it."""
+    name = cst.Module(body=[]).code_for_node(alias.name)
+    return f"{name} as {alias.asname.name.value}" if alias.asname else name  # type: ignore[union-attr]

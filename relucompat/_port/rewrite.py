@@ -70,6 +70,8 @@ class Rewrite(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel, cst.RemovalSentinel]:
+        if not any(small in self.plan.statements for small in original_node.body):
+            return self._commented(original_node, updated_node)  # type: ignore[return-value]
         lines: List[cst.SimpleStatementLine] = []
         body: List[cst.BaseSmallStatement] = []
         for original, updated in zip(original_node.body, updated_node.body):
@@ -78,14 +80,23 @@ class Rewrite(cst.CSTTransformer):
                 body.append(updated)
                 continue
             if body:
-                lines.append(updated_node.with_changes(body=body))
+                lines.append(_line(updated_node, body))
                 body = []
-            lines += [cst.parse_statement(text) for text in new]  # type: ignore[misc]
+            rewritten = [cst.parse_statement(text) for text in new]
+            inner = _comments(original)  # a comment inside a rewritten import stays, above it
+            if rewritten and inner:
+                rewritten[0] = rewritten[0].with_changes(
+                    leading_lines=[cst.EmptyLine(comment=cst.Comment(c)) for c in inner]
+                )
+            lines += rewritten  # type: ignore[arg-type]
         if body:
-            lines.append(updated_node.with_changes(body=body))
+            lines.append(_line(updated_node, body))
         if not lines:
             return cst.RemoveFromParent()
-        first = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        first = lines[0]
+        if original_node.body[0] in self.plan.statements:  # rewritten: the line's layout
+            leading = [*updated_node.leading_lines, *first.leading_lines]
+            first = first.with_changes(leading_lines=leading)
         lines = [self._commented(original_node, first), *lines[1:]]  # type: ignore[list-item]
         lines[-1] = lines[-1].with_changes(trailing_whitespace=updated_node.trailing_whitespace)
         return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
@@ -151,6 +162,26 @@ def _arguments(
     if new and args:  # the layout before the closing parenthesis
         new[-1] = new[-1].with_changes(whitespace_after_arg=args[-1].whitespace_after_arg)
     return new, dtype
+
+
+def _line(
+    line: cst.SimpleStatementLine, body: List[cst.BaseSmallStatement]
+) -> cst.SimpleStatementLine:
+    """The part ``body`` of ``line`` as a line of its own (its end: the last line's)."""
+    body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+    return line.with_changes(body=body, trailing_whitespace=cst.TrailingWhitespace())
+
+
+def _comments(node: cst.CSTNode) -> List[str]:
+    """The comments written inside ``node``."""
+    found: List[str] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment: cst.Comment) -> None:
+            found.append(comment.value)
+
+    node.visit(Collect())
+    return found
 
 
 def _wrapped(comment: str) -> List[str]:
