@@ -68,6 +68,8 @@ class Base(cst.CSTVisitor):
         self.kept_gone: Set[str] = set()  # gone modules' locals a manual item still uses
         self.streams: Dict[str, str] = {}  # a variable or attribute name -> streams kind
         self.module_names: Set[str] = set()
+        # An import's parts: (its module, or None for `import`; what it keeps; new lines)
+        self.parts: Dict[cst.CSTNode, Tuple[Optional[str], List[str], List[str]]] = {}
         self.kept: Set[str] = set()  # names a Theano import kept (its comment says why)
         self.imported: Set[Tuple[str, str]] = set()  # (module, name) a new import gives
         self.used: Set[str] = set()  # the rules that applied (the tests' coverage check)

@@ -43,16 +43,25 @@ class Names(Base):
                 changed = True
             elif dotted in self.table.modules:  # a gone module: its names are ported
                 if local is not None:
-                    self.gone[local] = (node, f"import {dotted} as {local}")
+                    self.gone[local] = (node, f"{dotted} as {local}")
                 changed = True
             else:
                 aliases.append(_alias(alias))
                 self.kept.add(local or "theano")
                 self.manual(node, f"import {dotted}", resolution.manual or "")
+        self.parts[node] = (None, aliases, [])
         if changed:
-            self.statements[node] = ["import " + ", ".join(aliases)] if aliases else []
+            self.statements[node] = self._import_lines(node)
             self.change(node, self._code(node), "; ".join(self.statements[node]) or "removed")
         return False
+
+    def _import_lines(self, node: cst.CSTNode) -> List[str]:
+        """An import's new lines: what it keeps first (the manual items' comments go above
+        the first line), then what it imports from PyTensor and relucompat."""
+        module, kept, ported = self.parts[node]
+        if module is None:
+            return ["import " + ", ".join(kept)] if kept else []
+        return ([import_line(module, kept)] if kept else []) + ported
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if node.relative or node.module is None:
@@ -87,20 +96,29 @@ class Names(Base):
                 if resolution.rule is not None and resolution.rule.streams:
                     self.streams[local] = resolution.rule.streams  # the class itself
             elif dotted in self.table.modules:  # a gone module: its names are ported
-                self.gone[local] = (node, f"from {module} import {_alias(alias)}")
+                self.gone[local] = (node, _alias(alias))
             else:
                 left.append(_alias(alias))
                 self.kept.add(local)
                 self.manual(node, dotted, resolution.manual or "")
-        lines = [import_line(m, names) for m, names in groups.items()]
-        if left:  # first: the manual items' comments go above the first line
-            lines.insert(0, import_line(module, left))
-        self.statements[node] = lines
+        self.parts[node] = (module, left, [import_line(m, n) for m, n in groups.items()])
+        self.statements[node] = lines = self._import_lines(node)
         if not left or groups:
             self.change(node, self._code(node), "; ".join(lines) or "removed")
         return False
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        for local, (node, alias) in self.gone.items():
+            if local in self.kept_gone:  # kept on the line of what the import keeps
+                module, kept, _ = self.parts[node]
+                kept.append(alias)
+                self.statements[node] = self._import_lines(node)
+                if self.statements[node] == [self._code(node).strip()]:  # unchanged after all
+                    del self.statements[node]
+                    at = self._line(node)
+                    self.entries = [e for e in self.entries if (e.line, e.kind) != (at, "change")]
+                text = f"from {module} import {alias}" if module else f"import {alias}"
+                self.manual(node, text, "kept: a name used through it has no PyTensor counterpart")
         for lines in self.statements.values():  # names added beside a rewritten import
             for i, line in enumerate(lines):
                 module, _, names = line[len("from ") :].partition(" import ")
@@ -108,14 +126,6 @@ class Names(Base):
                     names = names.strip("()\n ").replace("\n", "")
                     listed = [n.strip() for n in names.split(",") if n.strip()]
                     lines[i] = import_line(module, listed + self.added.pop(module))
-        for local, (node, text) in self.gone.items():
-            if local in self.kept_gone:
-                self.statements.setdefault(node, []).insert(0, text)
-                if self.statements[node] == [self._code(node).strip()]:  # unchanged after all
-                    del self.statements[node]
-                    at = self._line(node)
-                    self.entries = [e for e in self.entries if (e.line, e.kind) != (at, "change")]
-                self.manual(node, text, "kept: a name used through it has no PyTensor counterpart")
 
     # -- names --------------------------------------------------------------------------
 
