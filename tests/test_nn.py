@@ -257,8 +257,10 @@ def test_nn_changes_no_flag_and_no_truth(h):
     if name != "theano":  # the real Theano reads THEANO_FLAGS itself: float32 from the start
         assert seen["before"][0] == "float64"
         assert seen["selu"] == "float64"  # floatX's, as in Theano: the backend's, not the flag's
-    if name == "pytensor":
-        assert seen["before"][1] == "raises"  # PyTensor's own truth, kept
+    if name == "pytensor" and h.loaded.native is None:
+        # PyTensor since 2.9 refuses a variable's truth (2.8.11 still had Theano's): the
+        # check above can fail there, and that truth is kept.
+        assert seen["before"][1] == "raises"
 
 
 SIGNATURES = {
