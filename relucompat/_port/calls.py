@@ -37,11 +37,31 @@ class Calls(Base):
         if rule is not None:
             if rule.scan:
                 self._scan(node)
+            elif rule.call.varargs:
+                self._varargs(node, rule.call, self._code(func))
             elif rule.call != CallRule():
                 self._arguments(node, rule.call, self._code(func))
             return
         if isinstance(func, cst.Attribute) and func.attr.value in STREAM_METHODS:
             self._stream_call(node, func)
+
+    def _varargs(self, node: cst.Call, rule: CallRule, what: str) -> None:
+        """``stack(a, b, c)``, Theano's deprecated form, becomes ``stack([a, b, c])``."""
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        starred = [a for a in node.args if a.star == "*"]
+        if len(starred) == 1 and len(node.args) == 1:  # stack(*tensors)
+            self.calls[node] = CallPlan(rule)
+            self.change(node, f"{what}(*...)", "the starred tensors passed as the sequence")
+        elif len(positional) >= 3 and not starred:
+            self.calls[node] = CallPlan(rule)
+            self.change(node, f"{what}(...)", "the tensors given one by one go into a list")
+        elif len(positional) == 2 and not isinstance(positional[0].value, (cst.List, cst.Tuple)):
+            self.manual(
+                node,
+                f"{what}(a, b)",
+                "Theano read stack(a, b) as two tensors unless a is a list, PyTensor reads b "
+                "as the axis; write stack([a, b]) or stack(tensors, axis) as you mean it",
+            )
 
     def _bind(self, node: cst.Call, rule: CallRule, what: str) -> Optional[Dict[str, cst.Arg]]:
         """The call's arguments by Theano's names, or None (and a manual item)."""

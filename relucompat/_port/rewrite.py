@@ -50,6 +50,10 @@ class Rewrite(cst.CSTTransformer):
         plan = self.plan.calls.get(original_node)
         if plan is None:
             return updated_node
+        if plan.rule.varargs and updated_node.args[0].star:  # stack(*tensors)
+            return updated_node.with_changes(args=[cst.Arg(value=updated_node.args[0].value)])
+        if plan.rule.varargs:
+            return updated_node.with_changes(args=_listed(updated_node.args))
         args, dtype = _arguments(updated_node.args, plan.rule)
         call = updated_node.with_changes(args=args)
         if dtype is None:
@@ -162,6 +166,17 @@ def _arguments(
     if new and args:  # the layout before the closing parenthesis
         new[-1] = new[-1].with_changes(whitespace_after_arg=args[-1].whitespace_after_arg)
     return new, dtype
+
+
+def _listed(args: Sequence[cst.Arg]) -> List[cst.Arg]:
+    """The positional arguments as one list, the keywords after it."""
+    elements = [cst.Element(value=a.value, comma=a.comma) for a in args if a.keyword is None]
+    elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    keywords = [a for a in args if a.keyword is not None]
+    listed = cst.Arg(value=cst.List(elements=elements))
+    if keywords:
+        listed = listed.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return [listed, *keywords]
 
 
 def _line(

@@ -36,7 +36,8 @@ class CallRule(NamedTuple):
     ``add`` adds one always; ``manual_if`` leaves the call to the user where that keyword
     is given with a value other than False or None; ``order`` lists the target's keywords
     (a call is written with keywords in that order); ``astype`` names the keyword whose
-    value becomes ``.astype(value)`` on the result."""
+    value becomes ``.astype(value)`` on the result; ``varargs``, that Theano's tensors
+    given one by one go into one list (``stack(a, b, c)`` -> ``stack([a, b, c])``)."""
 
     signature: Tuple[str, ...] = ()
     rename: Mapping[str, str] = _EMPTY
@@ -46,6 +47,7 @@ class CallRule(NamedTuple):
     manual_if: Mapping[str, str] = _EMPTY
     order: Tuple[str, ...] = ()
     astype: Optional[str] = None
+    varargs: bool = False  # Theano took the tensors one by one; the target takes a list
 
     def keywords(self) -> List[str]:
         """Every keyword a ported call can pass to the target."""
@@ -145,6 +147,7 @@ def _call_rule(raw: Dict[str, Any]) -> CallRule:
         manual_if=dict(raw.get("manual_if", {})),
         order=tuple(raw.get("order", ())),
         astype=raw.get("astype"),
+        varargs=bool(raw.get("varargs", False)),
     )
 
 
