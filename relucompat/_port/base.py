@@ -3,7 +3,7 @@ and writes a name the code can use (:meth:`Base.render`)."""
 
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import (
@@ -17,11 +17,6 @@ from relucompat._port.table import CallRule, Entry, Table
 
 MARK = "# relucompat port:"
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-
-
-class CallPlan(NamedTuple):
-    rule: CallRule
-    astype: bool = False  # wrap the result in .astype(<the astype keyword's value>)
 
 
 def is_theano(name: str) -> bool:
@@ -56,7 +51,7 @@ class Base(cst.CSTVisitor):
         self.table = table
         self.entries: List[Entry] = []
         self.exprs: Dict[cst.CSTNode, str] = {}
-        self.calls: Dict[cst.Call, CallPlan] = {}
+        self.calls: Dict[cst.Call, CallRule] = {}  # a call -> how its arguments change
         self.statements: Dict[cst.CSTNode, List[str]] = {}  # an import -> its new lines
         self.unpack: Dict[cst.Assign, cst.BaseExpression] = {}  # `a, _ = scan()` -> `a =`
         self.strings: Dict[cst.SimpleString, str] = {}

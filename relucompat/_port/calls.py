@@ -13,7 +13,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from relucompat._port.base import Base, CallPlan, is_theano
+from relucompat._port.base import Base, is_theano
 from relucompat._port.table import CallRule
 
 STREAM_METHODS = ("binomial", "uniform", "normal")
@@ -50,10 +50,10 @@ class Calls(Base):
         positional = [a for a in node.args if a.keyword is None and not a.star]
         starred = [a for a in node.args if a.star == "*"]
         if len(starred) == 1 and len(node.args) == 1:  # stack(*tensors)
-            self.calls[node] = CallPlan(rule)
+            self.calls[node] = rule
             self.change(node, f"{what}(*...)", "the starred tensors passed as the sequence")
         elif len(positional) >= 3 and not starred:
-            self.calls[node] = CallPlan(rule)
+            self.calls[node] = rule
             self.change(node, f"{what}(...)", "the tensors given one by one go into a list")
         elif len(positional) == 2 and not isinstance(positional[0].value, (cst.List, cst.Tuple)):
             self.manual(
@@ -82,7 +82,7 @@ class Calls(Base):
     def _arguments(self, node: cst.Call, rule: CallRule, what: str) -> None:
         if not rule.signature:  # a keyword added, the arguments as they are
             if set(rule.add) - {a.keyword.value for a in node.args if a.keyword}:
-                self.calls[node] = CallPlan(rule)
+                self.calls[node] = rule
                 self.change(node, f"{what}(...)", self._describe({}, rule))
             return
         bound = self._bind(node, rule, what)
@@ -97,7 +97,7 @@ class Calls(Base):
                 self.manual(node, what, f"both {old} and {new} are given")
                 return
         if self._changes(node, bound, rule):
-            self.calls[node] = CallPlan(rule)
+            self.calls[node] = rule
             self.change(node, f"{what}(...)", self._describe(bound, rule))
 
     def _changes(self, node: cst.Call, bound: Dict[str, cst.Arg], rule: CallRule) -> bool:
@@ -158,7 +158,7 @@ class Calls(Base):
                 self.manual(node, f"{what} with {key}", why)
                 return
         if self._changes(node, bound, rule):
-            self.calls[node] = CallPlan(rule, astype=bool(rule.astype and rule.astype in bound))
+            self.calls[node] = rule
             self.change(node, what, self._describe(bound, rule))
 
     def _one_kind(self, node: cst.Call, kinds: List[str], method: str, what: str) -> Optional[str]:
@@ -283,7 +283,7 @@ class Calls(Base):
                 if isinstance(updates, cst.Name) and self._unused(parent, updates.value):
                     unused = outputs
         rule = CallRule(add={"return_updates": "False" if unused is not None else "True"})
-        self.calls[node] = CallPlan(rule)
+        self.calls[node] = rule
         if unused is not None and isinstance(parent, cst.Assign):
             self.unpack[parent] = unused
             self.change(node, what, "return_updates=False: it returns the outputs alone")

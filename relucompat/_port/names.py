@@ -171,13 +171,13 @@ class Names(Base):
                     self.added.setdefault("pytensor", [])
             self.manual(node, self._code(node), resolution.manual)
         elif resolution.target is not None:
-            new = self._generic(chain, qualified, resolution.target)
+            new = self._generic(chain, resolution.target)
             if new is not None and new != self._code(node):
                 self.exprs[node] = new
                 self.change(node, self._code(node), new)
         return False
 
-    def _generic(self, chain: Sequence[cst.BaseExpression], qualified: str, target: str) -> str:
+    def _generic(self, chain: Sequence[cst.BaseExpression], target: str) -> str:
         """``target`` in the code's own terms: the chain's head as it is imported now."""
         head = self._code(chain[-1])
         head_qualified = self._qualified(chain[-1]) or ""

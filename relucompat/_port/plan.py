@@ -5,11 +5,10 @@ nnet.relu`` are one name, and a local ``T`` that is not Theano's is left alone."
 
 from __future__ import annotations
 
-from relucompat._port.base import MARK, CallPlan, import_line
 from relucompat._port.calls import Calls
 from relucompat._port.names import Names
 
-__all__ = ["MARK", "CallPlan", "Plan", "import_line"]
+__all__ = ["Plan"]
 
 
 class Plan(Names, Calls):

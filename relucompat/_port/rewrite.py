@@ -8,7 +8,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from relucompat._port.plan import MARK, Plan, import_line
+from relucompat._port.base import import_line
+from relucompat._port.plan import Plan
 from relucompat._port.table import CallRule
 
 _TIGHT = cst.AssignEqual(
@@ -47,14 +48,14 @@ class Rewrite(cst.CSTTransformer):
     # -- calls ------------------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        plan = self.plan.calls.get(original_node)
-        if plan is None:
+        rule = self.plan.calls.get(original_node)
+        if rule is None:
             return updated_node
-        if plan.rule.varargs and updated_node.args[0].star:  # stack(*tensors)
+        if rule.varargs and updated_node.args[0].star:  # stack(*tensors)
             return updated_node.with_changes(args=[cst.Arg(value=updated_node.args[0].value)])
-        if plan.rule.varargs:
+        if rule.varargs:
             return updated_node.with_changes(args=_listed(updated_node.args))
-        args, dtype = _arguments(updated_node.args, plan.rule)
+        args, dtype = _arguments(updated_node.args, rule)
         call = updated_node.with_changes(args=args)
         if dtype is None:
             return call
@@ -243,4 +244,4 @@ def _commas(args: List[cst.Arg], commas: Sequence[object]) -> List[cst.Arg]:
     ]
 
 
-__all__ = ["MARK", "Rewrite"]
+__all__ = ["Rewrite"]
