@@ -161,9 +161,12 @@ class _OutputCapture:
         sys.stderr.flush()
 
 
-def backend_for(*owners_of_arguments: Optional[Backend]) -> Loaded:
+def backend_for(
+    *owners_of_arguments: Optional[Backend], caller: str = "relu", arguments: str = "x and alpha"
+) -> Loaded:
     """The loaded backend that a call uses, given the backends its arguments belong to
-    (``None`` for a number or an array)."""
+    (``None`` for a number or an array); ``caller`` and ``arguments`` word the error for
+    variables of two backends."""
     owners: List[Backend] = []
     for owner in owners_of_arguments:
         if owner is not None and owner not in owners:
@@ -171,8 +174,8 @@ def backend_for(*owners_of_arguments: Optional[Backend]) -> Loaded:
     if len(owners) > 1:
         names = " and ".join(_label(b) for b in owners)
         raise TypeError(
-            f"relu got variables of two backends, {names}; a graph lives in one backend, "
-            f"so build x and alpha with the same one"
+            f"{caller} got variables of two backends, {names}; a graph lives in one "
+            f"backend, so build {arguments} with the same one"
         )
     if owners:
         return load(owners[0])

@@ -89,27 +89,20 @@ def owner(what: str, *values: Any) -> Any:
     """The loaded backend that the variables among ``values`` (or in the tuples and lists
     among them) belong to, judged from their classes; relucompat's default backend
     (``discovery.default``: ``use()``, ``$RELUCOMPAT_BACKEND``, an imported backend...)
-    where none is a variable. Neither applies Theano's flags. ``what`` names the caller in
-    the ``TypeError`` for variables of two backends."""
+    where none is a variable: ``discovery.backend_for``, as for relu. Neither applies
+    Theano's flags. ``what`` names the caller in the ``TypeError`` for variables of two
+    backends."""
     from relucompat import discovery
 
-    owners: list = []
+    flat: list = []
     pending = list(values)
     while pending:
         value = pending.pop(0)
         if isinstance(value, (tuple, list)):
             pending.extend(value)
-            continue
-        found = discovery.backend_of(value)
-        if found is not None and found not in owners:
-            owners.append(found)
-    if len(owners) > 1:
-        names = " and ".join(b.import_name for b in owners)
-        raise TypeError(
-            f"{what} got variables of two backends, {names}; a graph lives in one backend, "
-            "so build every argument with the same one"
-        )
-    return discovery.load(owners[0]) if owners else discovery.default()
+        else:
+            flat.append(discovery.backend_of(value))
+    return discovery.backend_for(*flat, caller=what, arguments="every argument")
 
 
 def floatx() -> str:
