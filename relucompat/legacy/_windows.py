@@ -31,15 +31,22 @@ def index(
     pad: Sequence[Any],
     flip: Any = False,
     wrap: bool = False,
+    channels: Any = None,
 ) -> Any:
     """For each tap (major) and output position (minor), in row-major order over the
     spatial axes, the flat pixel under it, or ``prod(sizes)`` in the padding. ``flip`` (a
     bool or a symbolic one) reverses the taps: a correlation becomes a convolution. With
-    ``wrap`` a tap past a border reads the opposite border instead (the image is a torus)."""
+    ``wrap`` a tap past a border reads the opposite border instead (the image is a torus).
+    With ``channels`` the index reads every channel, channel major: ``(channels, taps,
+    positions)`` from the channel and image axes, the padding at ``channels * prod(sizes)``
+    (a convolution's columns, in the layout of its matrix product)."""
     nd = len(sizes)
-    known = (*sizes, *taps, *counts, *stride, *dilation, *pad)
+    known = (*sizes, *taps, *counts, *stride, *dilation, *pad, 1 if channels is None else channels)
     if all(isinstance(v, (int, np.integer)) for v in known) and isinstance(flip, bool):
-        return T.constant(_index(sizes, taps, counts, stride, dilation, pad, flip, wrap))
+        rows = _index(sizes, taps, counts, stride, dilation, pad, flip, wrap)
+        if channels is not None:
+            rows = _by_channel(np, rows, int(channels), int(np.prod(sizes)))
+        return T.constant(rows)
     flat: Any = 0
     inside: Any = True
     for axis in range(nd):
@@ -57,7 +64,17 @@ def index(
         ok = T.and_(T.ge(where, 0), T.lt(where, sizes[axis])).dimshuffle(*pattern)
         flat = flat * sizes[axis] + where.dimshuffle(*pattern)
         inside = ok if inside is True else T.and_(inside, ok)
-    return T.switch(inside, flat, product(sizes)).flatten()
+    rows = T.switch(inside, flat, product(sizes)).flatten()
+    return rows if channels is None else _by_channel(T, rows, channels, product(sizes))
+
+
+def _by_channel(T: Any, rows: Any, channels: Any, pixels: Any) -> Any:
+    """``rows`` for every channel, channel major, with NumPy or the backend's tensor ``T``."""
+    if T is np:
+        by = np.arange(channels)[:, None] * pixels + rows
+        return np.where(rows == pixels, channels * pixels, by).ravel()
+    by = T.arange(channels, dtype="int64").dimshuffle(0, "x") * pixels + rows.dimshuffle("x", 0)
+    return T.switch(T.eq(rows, pixels).dimshuffle("x", 0), channels * pixels, by).flatten()
 
 
 def _index(

@@ -1,10 +1,12 @@
 """Theano's convolution built from the backend's standard tensor ops: im2col and one GEMM.
 
 The image is read through its windows in one gather (``relucompat.legacy._windows``): for
-each output position, the pixel under each filter tap (dilation, stride, padding and the
-filter flip are in the integer index, so any of them may be symbolic). The gathered
-``(positions * batch, taps * channels)`` matrix times the filters reshaped to ``(taps *
-channels, output channels)`` is the output (one ``dot`` per group). Every op is a standard
+each channel, filter tap and output position, the pixel under it (dilation, stride, padding
+and the filter flip are in the integer index, so any of them may be symbolic). The filters
+reshaped to ``(output channels, channels * taps)`` times the gathered ``(channels * taps,
+positions * batch)`` matrix is the output (one ``dot`` per group), as Theano's ``CorrMM``
+multiplies its im2col columns; the gather lands in that layout, so neither it nor its
+gradient is copied again. Every op is a standard
 one, so gradients, R_op, every linker and pickling work as for any other graph. JAX needs
 every size known when the graph is built: give ``input_shape`` and ``filter_shape`` (or
 variables with static shapes) there. Callers check the arguments (abstract_conv._check).
@@ -53,6 +55,7 @@ def conv(
         (size + before + after - (k - 1) * d - 1) // s + 1
         for size, k, (before, after), d, s in zip(sizes, taps, padding, filter_dilation, subsample)
     ]
+    batch, channels, filters = img.shape[0], _windows.static_shape(img)[1], kern.shape[0]
     rows = _windows.index(
         T,
         sizes,
@@ -62,25 +65,25 @@ def conv(
         filter_dilation,
         [before for before, _ in padding],
         flip=filter_flip,
+        channels=channels,
     )
-    batch, channels, filters = img.shape[0], img.shape[1], kern.shape[0]
     k, n = _windows.product(taps), _windows.product(counts)
-    # (taps, positions, batch, channels) -> (positions, batch, taps, channels)
-    columns = _windows.gather(T, img, dims, rows, 0).reshape((k, n, batch, channels))
-    columns = columns.dimshuffle(1, 2, 0, 3)
-    weights = kern.reshape((filters, kern.shape[1], k)).dimshuffle(2, 1, 0)  # (taps, c, out)
-    per_group, outs = channels // num_groups, filters // num_groups
+    # Channel major, as Theano's im2col: (channels * taps, positions * batch) with no copy
+    # after the gather, and the filters' own (out, channels / groups * taps) layout.
+    columns = _windows.gather(T, img, dims + 1, rows, 0).reshape((channels * k, n * batch))
+    weights = kern.reshape((filters, kern.shape[1] * k))
+    rows_per_group, outs = channels // num_groups * k, filters // num_groups
     parts = [
         T.dot(
-            columns[:, :, :, g * per_group : (g + 1) * per_group].reshape((n * batch, -1)),
-            weights[:, :, g * outs : (g + 1) * outs].reshape((-1, outs)),
+            weights[g * outs : (g + 1) * outs],
+            columns[g * rows_per_group : (g + 1) * rows_per_group],
         )
         if num_groups > 1
-        else T.dot(columns.reshape((n * batch, -1)), weights.reshape((-1, filters)))
+        else T.dot(weights, columns)
         for g in range(num_groups)
     ]
-    out = parts[0] if num_groups == 1 else T.concatenate(parts, axis=1)
-    out = out.reshape((n, batch, filters)).dimshuffle(1, 2, 0)
+    out = parts[0] if num_groups == 1 else T.concatenate(parts, axis=0)
+    out = out.reshape((filters, n, batch)).dimshuffle(2, 0, 1)
     out = out.reshape((batch, filters, *counts))
     if out.dtype != img.dtype:
         out = T.cast(out, img.dtype)
