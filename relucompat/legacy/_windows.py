@@ -6,12 +6,14 @@ and every tap of its window, one pixel, or the padding. Here the image's spatial
 flattened into the rows of a ``(pixels + 1, images)`` matrix whose last row is a fill value
 (0, or the lowest value for max pooling), and one integer vector picks, for each (tap,
 position), the row of the pixel under it, or the fill row where the tap falls in the padding
-or past the border. Any window, stride, dilation and padding is then one
-``AdvancedSubtensor1`` (its gradient one ``AdvancedIncSubtensor1``), so a graph holds a few
-standard ops whatever the sizes, every linker has them, and the index is folded into a
-constant when the sizes are known. Sizes, strides, dilations and pads may be ints or
-symbolic scalars; when all are ints the index is computed here, with NumPy, and enters the
-graph as a constant (no integer graph for JAX to trace or Aesara's R_op to walk).
+or past the border (the conv reads channel and image axes as one image, channel major, so
+that the gather lands in its matrix product's layout: ``index(..., channels=)``). Any
+window, stride, dilation and padding is then one ``AdvancedSubtensor1`` (its gradient one
+``AdvancedIncSubtensor1``), so a graph holds a few standard ops whatever the sizes, every
+linker has them, and the index is folded into a constant when the sizes are known. Sizes,
+strides, dilations and pads may be ints or symbolic scalars; when all are ints the index is
+computed here, with NumPy, and enters the graph as a constant (no integer graph for JAX to
+trace or Aesara's R_op to walk).
 """
 
 from __future__ import annotations

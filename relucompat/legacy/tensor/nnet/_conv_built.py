@@ -6,10 +6,10 @@ and the filter flip are in the integer index, so any of them may be symbolic). T
 reshaped to ``(output channels, channels * taps)`` times the gathered ``(channels * taps,
 positions * batch)`` matrix is the output (one ``dot`` per group), as Theano's ``CorrMM``
 multiplies its im2col columns; the gather lands in that layout, so neither it nor its
-gradient is copied again. Every op is a standard
-one, so gradients, R_op, every linker and pickling work as for any other graph. JAX needs
-every size known when the graph is built: give ``input_shape`` and ``filter_shape`` (or
-variables with static shapes) there. Callers check the arguments (abstract_conv._check).
+gradient is copied again. Every op is a standard one, so gradients, R_op, every linker and
+pickling work as for any other graph. JAX needs every size known when the graph is built:
+give ``input_shape`` and ``filter_shape`` (or variables with static shapes) there. Callers
+check the arguments (abstract_conv._check).
 """
 
 from __future__ import annotations
@@ -49,13 +49,13 @@ def conv(
     """Theano's ``AbstractConv`` output for ``img`` (batch, channels, *spatial) and ``kern``
     (out channels, channels / groups, *taps), with ``padding`` from :func:`pads`."""
     dims = img.ndim - 2
-    sizes = _windows.static_shape(img)[2:]
+    channels, *sizes = _windows.static_shape(img)[1:]
     taps = _windows.static_shape(kern)[2:]
     counts = [
         (size + before + after - (k - 1) * d - 1) // s + 1
         for size, k, (before, after), d, s in zip(sizes, taps, padding, filter_dilation, subsample)
     ]
-    batch, channels, filters = img.shape[0], _windows.static_shape(img)[1], kern.shape[0]
+    batch, filters = img.shape[0], kern.shape[0]
     rows = _windows.index(
         T,
         sizes,
