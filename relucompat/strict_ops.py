@@ -12,8 +12,9 @@ import functools
 import threading
 from typing import Any, Callable, Dict, List, Tuple
 
+from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
-from relucompat.lineage import Loaded, registry
+from relucompat.lineage import Loaded
 
 __all__ = ["leaky_op", "relu_op"]
 
@@ -182,10 +183,8 @@ def _op_from_graph(
 @functools.lru_cache(maxsize=None)
 def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph), picklable, with the contract's derivatives."""
-    # PyTensor 3 renamed the derivative methods (L_op, R_op) and warns on the old names.
-    renamed = hasattr(base, "pullback")
 
-    class StrictOpFromGraph(base):
+    class StrictOpFromGraph(_derivative_ops.with_derivatives(base)):  # type: ignore[misc]
         # The derivatives are built here on the outer variables, not through the derivative
         # OpFromGraph that the base would make: inlining that one clones the graphs of all
         # its inputs (the forward, the output and the incoming gradient), and in the Aesara
@@ -206,45 +205,22 @@ def _op_class(base: Any) -> Any:
                 return [shapes[0]]  # elementwise in x; a scalar alpha does not broadcast it
             return super().infer_shape(*arguments)
 
-        # Pickled through a module-level rebuilder, since a class made at run time has no
-        # importable name.
+        def _pullback(self, inputs: Any, output_grads: Any) -> Any:
+            return self.strict_pullback(inputs, output_grads)
+
+        def _pushforward(self, inputs: Any, points: Any) -> Any:
+            (out,) = self.strict_pushforward(inputs, points)
+            return out
+
         def __reduce__(self) -> Any:
-            return _rebuild_op, (base.__module__.split(".")[0], dict(self.__dict__))
-
-        if renamed:
-
-            def pullback(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
-                return self.strict_pullback(inputs, output_grads)
-
-            def pushforward(self, inputs: Any, outputs: Any, tangents: Any) -> Any:
-                # PyTensor 3 marks an input without a tangent with a DisconnectedType
-                # variable, where the derivatives above take None; one marks the output so.
-                absent = [t for t in tangents if _disconnected(t)]
-                points = [None if _disconnected(t) else t for t in tangents]
-                (out,) = self.strict_pushforward(inputs, points)
-                return [absent[0] if out is None else out]
-
-        else:
-
-            def L_op(self, inputs: Any, outputs: Any, output_grads: Any) -> Any:
-                return self.strict_pullback(inputs, output_grads)
-
-            def R_op(self, inputs: Any, eval_points: Any) -> Any:
-                return self.strict_pushforward(inputs, eval_points)
+            return _rebuild_op, (base.__module__.split(".")[0], _derivative_ops.state(self))
 
     return StrictOpFromGraph
 
 
-def _disconnected(var: Any) -> bool:
-    return type(var.type).__name__ == "DisconnectedType"
-
-
+# Named in the pickles of models that hold these ops: keep its name and arguments.
 def _rebuild_op(import_name: str, state: Dict[str, Any]) -> Any:
-    backend = next(b for b in registry() if b.import_name == import_name)
-    op_class = _op_class(load(backend).OpFromGraph)
-    op = op_class.__new__(op_class)
-    op.__dict__.update(state)
-    return op
+    return _derivative_ops.rebuilt(_op_class, import_name, state)
 
 
 def _sum_to(T: Any, grad: Any, var: Any) -> Any:
