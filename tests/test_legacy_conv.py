@@ -9,6 +9,7 @@ compared bit for bit; elsewhere within BOUND, measured across the envs (see belo
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
 import warnings
@@ -17,6 +18,7 @@ from typing import Any, Iterator, List
 import conv_cases
 import numpy as np
 import pytest
+from fresh_process import loaded_elsewhere
 from harness import (
     Harness,
     assert_same_graph,
@@ -25,12 +27,13 @@ from harness import (
     made_the_golden_data,
     one_float_dtype,
     one_linker,
+    same_bits,
     static_shapes,
 )
 
 import relucompat
 from relucompat.legacy.tensor import nnet
-from relucompat.legacy.tensor.nnet import _conv_built, abstract_conv
+from relucompat.legacy.tensor.nnet import _conv_built, _conv_op, abstract_conv
 
 ALL_LINKERS = True
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "conv-theano-1.0.5.npz")
@@ -235,6 +238,95 @@ def test_r_op_is_the_sum_of_both_directions(h):
     ]
     got, want = compiled(h, [x, w, vx, vw], [rop, both])(*feed)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_built_conv_loads_in_a_fresh_process_with_theanos_values(h, tmp_path):
+    """The built conv's ops (forward and both gradients) compile under every linker, give
+    Theano's values, and the graph and function that hold them pickle, load in a fresh
+    process and copy with the same bits."""
+    relucompat.use(h.loaded.distribution.name)
+    case = next(c for c in conv_cases.by_dtype()["float64"] if c.give_shapes and c.api == "nnet")
+    with built_everywhere():
+        inputs, outputs, feed = quiet_build(h, nnet, [case])
+    function = compiled(h, inputs, outputs)
+    kept = {getattr(node.op, "conv_kind", None) for node in function.maker.fgraph.toposort()}
+    assert kept >= {_conv_op.CONV, _conv_op.GRAD_INPUTS, _conv_op.GRAD_WEIGHTS}, kept
+    want = function(*feed)
+    for name, value in zip(conv_cases.OUTPUTS, want):
+        assert scaled_error(value, golden()[f"{case.id}|{name}"]) <= BOUND["float64"], name
+    got = loaded_elsewhere(h, str(tmp_path / "conv.pkl"), inputs, outputs, feed, function)
+    for name, value in got.items():
+        assert all(same_bits(a, b) for a, b in zip(value, want)), f"the loaded {name}"
+    if h.linker == "c":
+        return  # deepcopy goes through pickle's protocol (test_pickle.py)
+    copied = copy.deepcopy(function)(*feed)
+    if h.linker == "pytorch":
+        # A function compiled by PyTensor's PyTorch linker gives its input gradient's
+        # scatter-add 1 ulp apart in its first and later calls (PyTensor 3.0.7, torch
+        # 2.13): within the bound, not the same bits, for the function itself too.
+        for name, value in zip(conv_cases.OUTPUTS, copied):
+            assert scaled_error(value, golden()[f"{case.id}|{name}"]) <= BOUND["float64"], name
+    else:
+        assert all(same_bits(a, b) for a, b in zip(copied, want)), "copy.deepcopy(function)"
+
+
+def test_a_first_layer_computes_only_its_filters_gradient(h):
+    """The filters' gradient alone is one op, without the input's: a first layer's step
+    does not compute a gradient for its data."""
+    relucompat.use(h.loaded.distribution.name)
+    x, w = h.T.tensor4(), h.T.tensor4()
+    with built_everywhere():
+        cost = nnet.conv2d(x, w, input_shape=(2, 3, 7, 6), filter_shape=(4, 3, 3, 2)).sum()
+    kinds = {getattr(node.op, "conv_kind", None) for node in applies(h.grad(cost, w))}
+    assert _conv_op.GRAD_WEIGHTS in kinds and _conv_op.GRAD_INPUTS not in kinds
+
+
+def test_second_derivatives_and_r_op_of_the_gradients_are_the_standard_graphs(h):
+    """The ops' derivatives are the ops again (by bilinearity): their Hessian-vector
+    products agree with those of the same conv as a graph of standard ops, and the R_op of
+    their filters' gradient with its Hessian-vector product (the Hessian is symmetric;
+    Aesara's R_op of the standard graph's gradient fails its own type assertion)."""
+    one_conv_linker(h, "the ops' first derivatives are checked under every linker")
+    relucompat.use(h.loaded.distribution.name)
+    T = h.T
+    x, w, vx, vw = (T.tensor4() for _ in range(4))
+    shapes = {"input_shape": (2, 3, 7, 6), "filter_shape": (4, 3, 3, 2)}
+    padding = _conv_built.pads("half", [3, 2], (1, 1))
+
+    def gradients(out: Any) -> list:
+        return h.grad((out * T.sin(out)).sum(), [x, w])
+
+    def hessian_times_v(gx: Any, gw: Any) -> list:
+        return h.grad((gx * vx).sum() + (gw * vw).sum(), [x, w])
+
+    with built_everywhere():
+        gx, gw = gradients(nnet.conv2d(x, w, border_mode="half", subsample=(2, 1), **shapes))
+    ops = [*hessian_times_v(gx, gw), h.rop(gw, [x, w], [vx, vw])]
+    assert {_conv_op.GRAD_INPUTS, _conv_op.GRAD_WEIGHTS} <= {
+        getattr(node.op, "conv_kind", None) for node in applies(ops[0])
+    }
+    standard = hessian_times_v(
+        *gradients(_conv_built.conv(T, x, w, padding, (2, 1), True, (1, 1), 1))
+    )
+    rng = np.random.RandomState(0)
+    feed = [
+        rng.uniform(-1, 1, shape) for shape in [shapes["input_shape"], shapes["filter_shape"]] * 2
+    ]
+    hx, hw, r_op, want_hx, want_hw = h.function([x, w, vx, vw], ops + standard)(*feed)
+    for got, want in [(hx, want_hx), (hw, want_hw), (r_op, want_hw)]:
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def applies(var: Any) -> list:
+    """Every node that ``var`` is computed by."""
+    seen, stack, nodes = set(), [var], []
+    while stack:
+        node = stack.pop().owner
+        if node is not None and id(node) not in seen:
+            seen.add(id(node))
+            nodes.append(node)
+            stack.extend(node.inputs)
+    return nodes
 
 
 def test_conv2d_transpose_is_the_input_gradient(h):

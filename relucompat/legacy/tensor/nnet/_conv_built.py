@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence, Tuple
 
 from relucompat.legacy import _namespace, _windows
+from relucompat.legacy.tensor.nnet import _conv_op
 
 Pads = Sequence[Tuple[Any, Any]]
 
@@ -106,18 +107,7 @@ def built(input: Any, filters: Any, spec: Any) -> Any:
         input = T.specify_shape(
             input, [n if n is not None else input.shape[i] for i, n in enumerate(given)]
         )
-    taps = [k if k is not None else filters.shape[2 + i] for i, k in enumerate(kernel[2:])]
-    padding = pads(spec.border_mode, taps, spec.filter_dilation)
-    out = conv(
-        T,
-        input,
-        filters,
-        padding,
-        spec.subsample,
-        spec.filter_flip,
-        spec.filter_dilation,
-        spec.num_groups,
-    )
+    out = _conv_op.conv(input, filters, _conv_op.params_of(spec))
     pattern = (input.broadcastable[0], filters.broadcastable[0])
     if any(pattern):  # Theano's output is broadcastable where batch and out channels are
         out = T.specify_shape(
