@@ -7,7 +7,9 @@ reshaped to ``(output channels, channels * taps)`` times the gathered ``(channel
 positions * batch)`` matrix is the output (one ``dot`` per group), as Theano's ``CorrMM``
 multiplies its im2col columns; the gather lands in that layout, so neither it nor its
 gradient is copied again. Every op is a standard one, so gradients, R_op, every linker and
-pickling work as for any other graph. JAX needs every size known when the graph is built:
+pickling work as for any other graph; :func:`built` runs that graph, and its gradients, as
+ops (``_conv_op``), so that the window matrix is not held from the forward pass to the
+backward one. JAX needs every size known when the graph is built:
 give ``input_shape`` and ``filter_shape`` (or variables with static shapes) there. Callers
 check the arguments (abstract_conv._check).
 """
@@ -92,9 +94,9 @@ def conv(
 
 
 def built(input: Any, filters: Any, spec: Any) -> Any:
-    """The conv built from standard ops, for ``spec`` (an ``abstract_conv.Conv``) checked
-    against ``input`` and ``filters`` (the tests call it on every backend, native ones
-    included)."""
+    """The conv built from standard ops, as one op (``_conv_op``), for ``spec`` (an
+    ``abstract_conv.Conv``) checked against ``input`` and ``filters`` (the tests call it on
+    every backend, native ones included)."""
     T = _namespace.backend().tensor
     input_shape, filter_shape = spec.input_shape, spec.filter_shape
     kernel = known(filters, filter_shape)

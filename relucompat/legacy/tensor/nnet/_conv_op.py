@@ -16,6 +16,7 @@ input types and parameters: equal layers share one, and the compiled inner funct
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -86,10 +87,30 @@ def _make(import_name: str, kind: str, types: Tuple[Any, ...], params: Params) -
         wrt = img if kind == GRAD_INPUTS else kern
         out = loaded.module.grad(None, wrt=wrt, known_grads={out: inputs[2]})
     op_class = _op_class(loaded.OpFromGraph)
-    # Only LINEAR's inputs are read: the third gives its shape, or nothing once known.
-    op = op_class(inputs, [out], inline=False, name=f"conv_built_{kind}", on_unused_input="ignore")
+    op = op_class(
+        inputs,
+        [out],
+        inline=False,
+        name=f"conv_built_{kind}",
+        on_unused_input="ignore",  # LINEAR's inputs are read; the third gives its shape
+        mode=_inner_mode(loaded),
+    )
     op.conv_kind, op.conv_params = kind, params
     return op
+
+
+# The linkers that run an op's Python code, which calls its inner function.
+_PERFORMING = {"py", "vm", "vm_nogc", "cvm", "cvm_nogc", "c", "c|py", "c|py_nogc"}
+
+
+def _inner_mode(loaded: Any) -> Any:
+    """The mode of the inner function that an op's Python code calls, under the linkers in
+    _PERFORMING (numba, JAX and PyTorch compile the inner graph into their own): the
+    configured linker where it is one of those, else C's VM, not PyTensor 3's default
+    numba, so that the op runs under a C linker as the rest of the graph does."""
+    linker = loaded.module.config.linker
+    mode = importlib.import_module(loaded.backend.import_name + ".compile.mode")
+    return mode.Mode(linker=linker if linker in _PERFORMING else "cvm")
 
 
 def _forward(T: Any, img: Any, kern: Any, params: Params) -> Any:
