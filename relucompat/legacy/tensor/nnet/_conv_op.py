@@ -93,8 +93,10 @@ def _make(import_name: str, kind: str, types: Tuple[Any, ...], params: Params) -
         inline=False,
         name=f"conv_built_{kind}",
         on_unused_input="ignore",  # LINEAR's inputs are read; the third gives its shape
-        mode=_inner_mode(loaded),
     )
+    # Set after construction: PyTensor 3.3 warns on a mode given to OpFromGraph, whose
+    # inner function it links itself.
+    op.kwargs = {**op.kwargs, "mode": _inner_mode(loaded)}
     op.conv_kind, op.conv_params = kind, params
     return op
 
@@ -106,11 +108,12 @@ _PERFORMING = {"py", "vm", "vm_nogc", "cvm", "cvm_nogc", "c", "c|py", "c|py_nogc
 def _inner_mode(loaded: Any) -> Any:
     """The mode of the inner function that an op's Python code calls, under the linkers in
     _PERFORMING (numba, JAX and PyTorch compile the inner graph into their own): the
-    configured linker where it is one of those, else C's VM, not PyTensor 3's default
-    numba, so that the op runs under a C linker as the rest of the graph does."""
+    configured linker where it is one of those, else the py linker, not PyTensor 3.0's
+    default numba. The heavy ops (the gather, the product, the scatter) run NumPy's code
+    either way. PyTensor 3.3 ignores it and links the inner function itself (vm or cvm)."""
     linker = loaded.module.config.linker
     mode = importlib.import_module(loaded.backend.import_name + ".compile.mode")
-    return mode.Mode(linker=linker if linker in _PERFORMING else "cvm")
+    return mode.Mode(linker=linker if linker in _PERFORMING else "py")
 
 
 def _forward(T: Any, img: Any, kern: Any, params: Params) -> Any:
