@@ -13,10 +13,26 @@ module level that makes its class again from the backend's import name.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict
+import threading
+from typing import Any, Callable, Dict, Tuple
 
 from relucompat.discovery import load
 from relucompat.lineage import registry
+
+# Built once per key (backend, kind, input types, ...), shared by every graph that uses them.
+_ops: Dict[Tuple[Any, ...], Any] = {}
+_ops_lock = threading.Lock()
+
+
+def cached(key: Tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """The op for ``key``, made by ``make()`` the first time (once across threads)."""
+    op = _ops.get(key)
+    if op is None:
+        with _ops_lock:
+            op = _ops.get(key)
+            if op is None:
+                op = _ops[key] = make()
+    return op
 
 
 @functools.lru_cache(maxsize=None)

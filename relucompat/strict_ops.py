@@ -9,8 +9,7 @@ uses them pickles, deep-copies and loads in a fresh process.
 from __future__ import annotations
 
 import functools
-import threading
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List
 
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
@@ -23,20 +22,9 @@ def __dir__() -> list[str]:
     return __all__
 
 
-# Built once per backend and input types, and shared by every graph that uses them.
-_ops: Dict[Tuple[Any, ...], Any] = {}
-_ops_lock = threading.Lock()
-
-
 def _cached(backend: Loaded, kind: str, types: tuple, make: Callable[..., Any]) -> Any:
     key = (backend.backend.import_name, kind, *types)
-    op = _ops.get(key)
-    if op is None:
-        with _ops_lock:
-            op = _ops.get(key)
-            if op is None:
-                op = _ops[key] = make(backend, *types)
-    return op
+    return _derivative_ops.cached(key, lambda: make(backend, *types))
 
 
 def relu_op(backend: Loaded, x_type: Any) -> Any:

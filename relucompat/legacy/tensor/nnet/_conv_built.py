@@ -39,6 +39,20 @@ def pads(border_mode: Any, kernel: Sequence[Any], dilation: Sequence[Any]) -> Pa
     return [tuple(m) if isinstance(m, tuple) else (m, m) for m in border_mode]
 
 
+def output_sizes(
+    sizes: Sequence[Any],
+    taps: Sequence[Any],
+    padding: Pads,
+    dilation: Sequence[Any],
+    subsample: Sequence[Any],
+) -> list:
+    """The output's size along each spatial axis (ints or symbolic, as the arguments)."""
+    return [
+        (size + before + after - (k - 1) * d - 1) // s + 1
+        for size, k, (before, after), d, s in zip(sizes, taps, padding, dilation, subsample)
+    ]
+
+
 def conv(
     T: Any,
     img: Any,
@@ -54,10 +68,7 @@ def conv(
     dims = img.ndim - 2
     channels, *sizes = _windows.static_shape(img)[1:]
     taps = _windows.static_shape(kern)[2:]
-    counts = [
-        (size + before + after - (k - 1) * d - 1) // s + 1
-        for size, k, (before, after), d, s in zip(sizes, taps, padding, filter_dilation, subsample)
-    ]
+    counts = output_sizes(sizes, taps, padding, filter_dilation, subsample)
     batch, filters = img.shape[0], kern.shape[0]
     rows = _windows.index(
         T,

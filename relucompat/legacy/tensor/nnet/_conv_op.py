@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import functools
 import importlib
-import threading
 from typing import Any, Dict, List, Sequence, Tuple
 
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
 from relucompat.legacy.tensor.nnet import _conv_built
-from relucompat.lineage import registry
 
 __all__ = ["conv"]
 
@@ -59,26 +57,12 @@ def _apply(kind: str, inputs: List[Any], params: Params) -> Any:
     backend = backend_of(inputs[0])
     assert backend is not None, f"not a variable of a known backend: {inputs[0]!r}"
     types = tuple(var.type for var in inputs)
-    return _op(backend.import_name, kind, types, params)(*inputs)
+    key = (backend.import_name, "conv", kind, types, params)
+    op = _derivative_ops.cached(key, lambda: _make(load(backend), kind, types, params))
+    return op(*inputs)
 
 
-_ops: Dict[Tuple[Any, ...], Any] = {}
-_ops_lock = threading.Lock()
-
-
-def _op(import_name: str, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
-    key = (import_name, kind, types, params)
-    op = _ops.get(key)
-    if op is None:
-        with _ops_lock:
-            op = _ops.get(key)
-            if op is None:
-                op = _ops[key] = _make(import_name, kind, types, params)
-    return op
-
-
-def _make(import_name: str, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
-    loaded = load(next(b for b in registry() if b.import_name == import_name))
+def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
     T = loaded.tensor
     inputs = [t() for t in types]
     img, kern = inputs[:2]
@@ -196,12 +180,7 @@ def _op_class(base: Any) -> Any:
 def _output_shape(image: Sequence[Any], kernel: Sequence[Any], params: Params) -> list:
     border_mode, subsample, _, dilation, _ = params
     padding = _conv_built.pads(border_mode, list(kernel[2:]), dilation)
-    spatial = [
-        (size + before + after - (k - 1) * d - 1) // s + 1
-        for size, k, (before, after), d, s in zip(
-            image[2:], kernel[2:], padding, dilation, subsample
-        )
-    ]
+    spatial = _conv_built.output_sizes(image[2:], kernel[2:], padding, dilation, subsample)
     return [image[0], kernel[0], *spatial]
 
 

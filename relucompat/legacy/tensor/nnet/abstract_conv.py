@@ -329,7 +329,7 @@ def get_conv_output_shape(
         if size is None or k is None:
             spatial.append(None)
         else:
-            spatial.append((size + before + after - (k - 1) * d - 1) // s + 1)
+            spatial += _conv_built.output_sizes([size], [k], [(before, after)], [d], [s])
     return (image_shape[0], kernel_shape[0], *spatial)
 
 
