@@ -33,7 +33,7 @@ from harness import (
 
 import relucompat
 from relucompat.legacy.tensor import nnet
-from relucompat.legacy.tensor.nnet import _conv_built, _conv_op, abstract_conv
+from relucompat.legacy.tensor.nnet import _conv_built, _conv_chunks, _conv_op, abstract_conv
 
 ALL_LINKERS = True
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "conv-theano-1.0.5.npz")
@@ -240,17 +240,22 @@ def test_r_op_is_the_sum_of_both_directions(h):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
-def test_built_conv_loads_in_a_fresh_process_with_theanos_values(h, tmp_path):
+def test_built_conv_loads_in_a_fresh_process_with_theanos_values(h, tmp_path, monkeypatch):
     """The built conv's ops (forward and both gradients) compile under every linker, give
-    Theano's values, and the graph and function that hold them pickle, load in a fresh
-    process and copy with the same bits."""
+    Theano's values one image at a time (``_conv_chunks``), and the graph and function that
+    hold them pickle, load in a fresh process and copy with the same bits."""
     relucompat.use(h.loaded.distribution.name)
     case = next(c for c in conv_cases.by_dtype()["float64"] if c.give_shapes and c.api == "nnet")
+    monkeypatch.setattr(_conv_chunks, "WINDOW_BYTES", 1)  # a chunk of one image (of two)
     with built_everywhere():
         inputs, outputs, feed = quiet_build(h, nnet, [case])
     function = compiled(h, inputs, outputs)
-    kept = {getattr(node.op, "conv_kind", None) for node in function.maker.fgraph.toposort()}
-    assert kept >= {_conv_op.CONV, _conv_op.GRAD_INPUTS, _conv_op.GRAD_WEIGHTS}, kept
+    ops = [node.op for node in function.maker.fgraph.toposort() if hasattr(node.op, "conv_kind")]
+    kinds = {op.conv_kind for op in ops}
+    assert kinds >= {_conv_op.CONV, _conv_op.GRAD_INPUTS, _conv_op.GRAD_WEIGHTS}, kinds
+    assert {op.window_bytes for op in ops} == {1}
+    if type(function.maker.linker).__name__ == "NumbaLinker":  # numba runs our loop
+        assert {type(op) for op in ops} <= _conv_chunks._registered
     want = function(*feed)
 
     def check(values: list, what: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
-from relucompat.legacy.tensor.nnet import _conv_built
+from relucompat.legacy.tensor.nnet import _conv_built, _conv_chunks
 
 __all__ = ["conv"]
 
@@ -56,13 +56,34 @@ def params_of(spec: Any) -> Params:
 def _apply(kind: str, inputs: List[Any], params: Params) -> Any:
     backend = backend_of(inputs[0])
     assert backend is not None, f"not a variable of a known backend: {inputs[0]!r}"
-    types = tuple(var.type for var in inputs)
-    key = (backend.import_name, "conv", kind, types, params)
-    op = _derivative_ops.cached(key, lambda: _make(load(backend), kind, types, params))
-    return op(*inputs)
+    return _op(backend, kind, tuple(var.type for var in inputs), params)(*inputs)
 
 
-def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
+def _op(backend: Any, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
+    window_bytes = _conv_chunks.WINDOW_BYTES
+    key = (backend.import_name, "conv", kind, types, params, window_bytes)
+    return _derivative_ops.cached(
+        key, lambda: _make(load(backend), kind, types, params, window_bytes)
+    )
+
+
+def _chunk_op(op: Any) -> Any:
+    """The op of ``op``'s kind and parameters for any batch size, which ``_conv_chunks`` runs
+    on slices of the batch (``op``'s own may know its batch, and fold it into its graph)."""
+    inner = getattr(op, "inner_inputs", None) or op.local_inputs  # Theano 1.0.5's name
+    types = tuple(var.type for var in inner)
+    any_batch = tuple(t if at == 1 else _any_batch(t) for at, t in enumerate(types))
+    if any_batch == types:
+        return op
+    return _op(backend_of(inner[0]), op.conv_kind, any_batch, op.conv_params)
+
+
+def _any_batch(type_: Any) -> Any:
+    shape = getattr(type_, "shape", None)  # Theano 1.0.5's types have no static sizes
+    return type_ if shape is None or shape[0] is None else type_.clone(shape=(None, *shape[1:]))
+
+
+def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params, window_bytes: int) -> Any:
     T = loaded.tensor
     inputs = [t() for t in types]
     img, kern = inputs[:2]
@@ -81,8 +102,27 @@ def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params) -> Any
     # Set after construction: PyTensor 3.3 warns on a mode given to OpFromGraph, whose
     # inner function it links itself.
     op.kwargs = {**op.kwargs, "mode": _inner_mode(loaded)}
-    op.conv_kind, op.conv_params = kind, params
+    op.conv_kind, op.conv_params, op.window_bytes = kind, params, window_bytes
+    _conv_chunks.register_numba(loaded.backend.import_name, type(op), _static_plan)
     return op
+
+
+def _images_per_chunk(op: Any, image: Sequence[Any], kernel: Sequence[Any], itemsize: int) -> int:
+    positions = _output_shape(image, kernel, op.conv_params)[2:]
+    return _conv_chunks.images_per_chunk(op.window_bytes, image[1], kernel[2:], positions, itemsize)
+
+
+def _static_plan(op: Any) -> Any:
+    """(images per chunk, summed, the op for them) for ``op`` from its static sizes, or
+    None where one chunk is the whole batch or the sizes are not static (numba then runs
+    ``op`` on the whole batch)."""
+    image, kernel = (tuple(getattr(var.type, "shape", ())) for var in op.inner_inputs[:2])
+    if None in image[1:] or None in kernel or not kernel:
+        return None
+    step = _images_per_chunk(op, image, kernel, op.inner_inputs[0].type.numpy_dtype.itemsize)
+    if image[0] is not None and image[0] <= step:
+        return None
+    return step, op.conv_kind == GRAD_WEIGHTS, _chunk_op(op)
 
 
 # The linkers that run an op's Python code, which calls its inner function.
@@ -154,6 +194,15 @@ def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) with the derivatives above, picklable."""
 
     class BuiltConvOp(_derivative_ops.with_derivatives(base)):  # type: ignore[misc]
+        def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
+            image, kernel = inputs[:2]
+            step = _images_per_chunk(self, image.shape, kernel.shape, image.itemsize)
+            if len(image) <= step:
+                super().perform(node, inputs, outputs)
+                return
+            summed = self.conv_kind == GRAD_WEIGHTS
+            outputs[0][0] = _conv_chunks.in_chunks(summed, step, _chunk_op(self).fn, inputs)
+
         def connection_pattern(self, node: Any) -> List[List[bool]]:
             return [[True] for _ in node.inputs]
 
@@ -185,4 +234,6 @@ def _output_shape(image: Sequence[Any], kernel: Sequence[Any], params: Params) -
 
 
 def _rebuild_op(import_name: str, state: Dict[str, Any]) -> Any:
-    return _derivative_ops.rebuilt(_op_class, import_name, state)
+    op = _derivative_ops.rebuilt(_op_class, import_name, state)
+    _conv_chunks.register_numba(import_name, type(op), _static_plan)
+    return op

@@ -1,0 +1,169 @@
+"""The built conv's ops (``_conv_op``) run a batch a chunk of images at a time, so that a
+layer's window matrix is at most ``WINDOW_BYTES``, as Theano's ``CorrMM`` lowers one image
+at a time.
+
+A chunk is a slice of the batch (of the image and of the output gradient; the filters
+whole), run by the op of the same kind for any batch size (``_conv_op._chunk_op``: a
+layer's own op may know its batch and fold it into its graph). The conv and the input's
+gradient are stacked; the filters' gradient is the sum of the chunks', in order, as
+``CorrMM_gradWeights`` adds one image's at a time. Two paths run the loop: the op's
+``perform`` (py, C and cvm linkers, which call the inner function), and under PyTensor's
+numba a compiled loop around numba's function of the inner graph. JAX and PyTorch compile
+the inner graph into their own function, on the whole batch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from hashlib import sha256
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+
+# A chunk's window matrix at most (one image's where that is more): at batch 500, LeNet's
+# second layer gathers 61 MiB; the chunks' GEMMs are still hundreds of columns wide.
+WINDOW_BYTES = 4 << 20
+
+__all__ = ["WINDOW_BYTES", "images_per_chunk", "in_chunks", "register_numba"]
+
+
+def images_per_chunk(
+    window_bytes: int, channels: int, taps: Sequence[int], positions: Sequence[int], itemsize: int
+) -> int:
+    """How many images' windows fit in ``window_bytes`` (at least one): ``channels`` of the
+    image times the filters' ``taps`` rows, by the output's ``positions`` columns."""
+    per_image = channels * int(np.prod(taps)) * int(np.prod(positions)) * itemsize
+    return max(1, window_bytes // max(1, per_image))
+
+
+def in_chunks(
+    summed: bool, step: int, function: Callable[..., Any], inputs: Sequence[np.ndarray]
+) -> np.ndarray:
+    """``function``'s output on ``inputs`` with the batch (all inputs but the filters, the
+    second) in slices of ``step`` images: stacked, or ``summed``."""
+    batch = inputs[0].shape[0]
+    if batch <= step:
+        return function(*inputs)[0]
+    out: Optional[np.ndarray] = None
+    for start in range(0, batch, step):
+        chunk = [x if i == 1 else x[start : start + step] for i, x in enumerate(inputs)]
+        part = function(*chunk)[0]  # may be the function's own storage: used before the next
+        if summed and out is None:
+            out = part.copy()
+        elif summed:
+            out += part
+        else:
+            if out is None:
+                out = np.empty((batch, *part.shape[1:]), part.dtype)
+            out[start : start + len(part)] = part
+    assert out is not None
+    return out
+
+
+_registered: set = set()
+_rewritten_ops: Dict[Any, Any] = {}
+
+
+def register_numba(
+    import_name: str, op_class: Any, plan: Callable[[Any], Optional[Tuple[int, bool, Any]]]
+) -> None:
+    """Run ``op_class``'s ops in chunks under the backend's numba linker too, where the
+    backend funcifies ops with cache keys (PyTensor 2.38 and 3) and its numba dispatch is
+    loaded (imported here where numba is the default linker). ``plan(op)`` gives the images
+    per chunk, whether the chunks are summed and the op that runs one, from the op's static
+    sizes, or None to run ``op`` on the whole batch."""
+    if op_class in _registered:
+        return
+    name = import_name + ".link.numba.dispatch.basic"
+    if name not in sys.modules and not _numba_is_default(import_name):
+        return
+    try:
+        basic = importlib.import_module(name)
+        register = basic.register_funcify_and_cache_key
+    except (ImportError, AttributeError):  # no numba, or a dispatch without cache keys
+        return
+    base = basic.numba_funcify_and_cache_key.dispatch(op_class.__mro__[1])
+    _registered.add(op_class)
+
+    @register(op_class)
+    def funcify(op: Any, node: Any = None, **kwargs: Any) -> Any:
+        chunks = plan(op)
+        if chunks is None:
+            return base(op, node=node, **kwargs)
+        step, summed, chunk_op = chunks
+        inner, key = base(_rewritten(import_name, chunk_op), **kwargs)
+        loop = _numba_loop(basic.numba_njit, inner, step, summed, len(op.inner_inputs))
+        if key is not None:
+            key = sha256(str(("relucompat chunks", 1, step, summed, key)).encode()).hexdigest()
+        return loop, key
+
+
+def _numba_is_default(import_name: str) -> bool:
+    mode = importlib.import_module(import_name + ".compile.mode")
+    return type(mode.get_default_mode().linker).__name__ == "NumbaLinker"
+
+
+def _rewritten(import_name: str, op: Any) -> Any:
+    """``op`` ready for the backend's numba function: its inner graph rewritten for numba
+    where a graph rewrite does that (PyTensor 3.3; it reaches the ops in a graph, not the
+    chunks' op), else a clone, which the numba function rewrites in place."""
+    try:
+        rewriting = importlib.import_module(import_name + ".compile.rewriting")
+    except ImportError:
+        return op.clone()
+    rewrite = getattr(rewriting, "rewrite_ofg_inner_graph", None)
+    if rewrite is None:
+        return op.clone()
+    if op not in _rewritten_ops:
+        mode = importlib.import_module(import_name + ".compile.mode").get_mode("NUMBA")
+        inner = op.fgraph.unfreeze()
+        inner._compile_mode = mode  # as the graph rewrite gives it, for nested inner graphs
+        rewrite(mode.linker, op, None, inner, mode=mode)
+        _rewritten_ops[op] = op.clone_with_inner_graph(inner)
+    return _rewritten_ops[op]
+
+
+def _numba_loop(njit: Any, inner: Any, step: int, summed: bool, arity: int) -> Any:
+    """``in_chunks`` compiled by numba around its function ``inner`` of the inner graph (the
+    shapes are concatenated: numba does not build tuples by star-unpacking)."""
+    if summed:  # the filters' gradient: (image, filters, output gradient)
+
+        @njit
+        def summed_loop(img: Any, kern: Any, out_grad: Any) -> Any:
+            total = inner(img[:step], kern, out_grad[:step])
+            for start in range(step, img.shape[0], step):
+                total += inner(img[start : start + step], kern, out_grad[start : start + step])
+            return total
+
+        return summed_loop
+
+    if arity == 2:  # the conv: (image, filters)
+
+        @njit
+        def stacked_loop(img: Any, kern: Any) -> Any:
+            first = inner(img[:step], kern)
+            if img.shape[0] <= step:
+                return first
+            out = np.empty((img.shape[0],) + first.shape[1:], first.dtype)  # noqa: RUF005
+            out[:step] = first
+            for start in range(step, img.shape[0], step):
+                out[start : start + step] = inner(img[start : start + step], kern)
+            return out
+
+        return stacked_loop
+
+    @njit
+    def stacked_loop3(img: Any, kern: Any, out_grad: Any) -> Any:  # the input's gradient
+        first = inner(img[:step], kern, out_grad[:step])
+        if img.shape[0] <= step:
+            return first
+        out = np.empty((img.shape[0],) + first.shape[1:], first.dtype)  # noqa: RUF005
+        out[:step] = first
+        for start in range(step, img.shape[0], step):
+            out[start : start + step] = inner(
+                img[start : start + step], kern, out_grad[start : start + step]
+            )
+        return out
+
+    return stacked_loop3
