@@ -63,6 +63,7 @@ def in_chunks(
 
 _registered: set = set()
 _rewritten_ops: Dict[Any, Any] = {}
+_linked: Dict[Any, Any] = {}
 
 
 def register_numba(
@@ -92,7 +93,9 @@ def register_numba(
         if chunks is None:
             return base(op, node=node, **kwargs)
         step, summed, chunk_op = chunks
-        inner, key = base(_rewritten(import_name, chunk_op), **kwargs)
+        # A clone where the numba function rewrites the inner graph: it does so in place.
+        ready = _rewritten(import_name, chunk_op, "numba") or chunk_op.clone()
+        inner, key = base(ready, **kwargs)
         loop = _numba_loop(basic.numba_njit, inner, step, summed, len(op.inner_inputs))
         if key is not None:
             key = sha256(str(("relucompat chunks", 1, step, summed, key)).encode()).hexdigest()
@@ -104,24 +107,38 @@ def _numba_is_default(import_name: str) -> bool:
     return type(mode.get_default_mode().linker).__name__ == "NumbaLinker"
 
 
-def _rewritten(import_name: str, op: Any) -> Any:
-    """``op`` ready for the backend's numba function: its inner graph rewritten for numba
-    where a graph rewrite does that (PyTensor 3.3; it reaches the ops in a graph, not the
-    chunks' op), else a clone, which the numba function rewrites in place."""
+def chunk_function(import_name: str, op: Any) -> Any:
+    """The inner function that ``perform`` runs a chunk with: ``op``'s own, its graph
+    rewritten for the C linkers where the backend leaves that to a graph rewrite."""
+    rewritten = _rewritten(import_name, op, "cvm")
+    if rewritten is None:
+        return op.fn
+    if rewritten not in _linked:  # linked as the C linkers link an op's: with cvm
+        _linked[rewritten] = rewritten.compile_fn(rewritten.link_mode("c"))
+    return _linked[rewritten]
+
+
+def _rewritten(import_name: str, op: Any, linker: str) -> Any:
+    """``op`` with its inner graph rewritten for ``linker`` (numba or cvm) where the
+    backend does that in a graph rewrite, which reaches the ops in a graph but not the
+    chunks' op, and links the inner graph as it is (PyTensor 3.3); else None: the backend
+    rewrites the inner graph when it compiles it."""
     try:
         rewriting = importlib.import_module(import_name + ".compile.rewriting")
     except ImportError:
-        return op.clone()
+        return None
     rewrite = getattr(rewriting, "rewrite_ofg_inner_graph", None)
     if rewrite is None:
-        return op.clone()
-    if op not in _rewritten_ops:
-        mode = importlib.import_module(import_name + ".compile.mode").get_mode("NUMBA")
+        return None
+    key = (op, linker)
+    if key not in _rewritten_ops:
+        modes = importlib.import_module(import_name + ".compile.mode")
+        mode = modes.get_mode("NUMBA") if linker == "numba" else modes.Mode(linker, "fast_run")
         inner = op.fgraph.unfreeze()
         inner._compile_mode = mode  # as the graph rewrite gives it, for nested inner graphs
         rewrite(mode.linker, op, None, inner, mode=mode)
-        _rewritten_ops[op] = op.clone_with_inner_graph(inner)
-    return _rewritten_ops[op]
+        _rewritten_ops[key] = op.clone_with_inner_graph(inner)
+    return _rewritten_ops[key]
 
 
 def _numba_loop(njit: Any, inner: Any, step: int, summed: bool, arity: int) -> Any:

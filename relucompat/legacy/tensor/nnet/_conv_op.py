@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
 from relucompat.legacy.tensor.nnet import _conv_built, _conv_chunks
+from relucompat.lineage import registry
 
 __all__ = ["conv"]
 
@@ -75,7 +76,8 @@ def _chunk_op(op: Any) -> Any:
     any_batch = tuple(t if at == 1 else _any_batch(t) for at, t in enumerate(types))
     if any_batch == types:
         return op
-    return _op(backend_of(inner[0]), op.conv_kind, any_batch, op.conv_params)
+    backend = next(b for b in registry() if b.import_name == op.conv_backend)
+    return _op(backend, op.conv_kind, any_batch, op.conv_params)
 
 
 def _any_batch(type_: Any) -> Any:
@@ -103,7 +105,8 @@ def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params, window
     # inner function it links itself.
     op.kwargs = {**op.kwargs, "mode": _inner_mode(loaded)}
     op.conv_kind, op.conv_params, op.window_bytes = kind, params, window_bytes
-    _conv_chunks.register_numba(loaded.backend.import_name, type(op), _static_plan)
+    op.conv_backend = loaded.backend.import_name
+    _conv_chunks.register_numba(op.conv_backend, type(op), _static_plan)
     return op
 
 
@@ -201,7 +204,8 @@ def _op_class(base: Any) -> Any:
                 super().perform(node, inputs, outputs)
                 return
             summed = self.conv_kind == GRAD_WEIGHTS
-            outputs[0][0] = _conv_chunks.in_chunks(summed, step, _chunk_op(self).fn, inputs)
+            function = _conv_chunks.chunk_function(self.conv_backend, _chunk_op(self))
+            outputs[0][0] = _conv_chunks.in_chunks(summed, step, function, inputs)
 
         def connection_pattern(self, node: Any) -> List[List[bool]]:
             return [[True] for _ in node.inputs]
