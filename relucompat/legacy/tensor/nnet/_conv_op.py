@@ -10,7 +10,9 @@ ops, so a step that needs one (the filters', for a first layer) runs only that o
 
 Each op is bilinear in two of its inputs, and the derivatives of each are the other two
 (below), so gradients of any order and R_op stay ops. Ops are cached by their backend,
-input types and parameters: equal layers share one, and the compiled inner function.
+input types and parameters: equal layers share one, and the compiled inner function. An op
+runs its batch a chunk of images at a time (``_conv_chunks``), so that the window matrix is
+also at most a chunk's.
 """
 
 from __future__ import annotations
