@@ -43,8 +43,6 @@ def in_chunks(
     """``function``'s output on ``inputs`` with the batch (all inputs but the filters, the
     second) in slices of ``step`` images: stacked, or ``summed``."""
     batch = inputs[0].shape[0]
-    if batch <= step:
-        return function(*inputs)[0]
     out: Optional[np.ndarray] = None
     for start in range(0, batch, step):
         chunk = [x if i == 1 else x[start : start + step] for i, x in enumerate(inputs)]

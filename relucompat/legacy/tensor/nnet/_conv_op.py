@@ -24,7 +24,6 @@ from typing import Any, Dict, List, Sequence, Tuple
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
 from relucompat.legacy.tensor.nnet import _conv_built, _conv_chunks
-from relucompat.lineage import registry
 
 __all__ = ["conv"]
 
@@ -78,8 +77,7 @@ def _chunk_op(op: Any) -> Any:
     any_batch = tuple(t if at == 1 else _any_batch(t) for at, t in enumerate(types))
     if any_batch == types:
         return op
-    backend = next(b for b in registry() if b.import_name == op.conv_backend)
-    return _op(backend, op.conv_kind, any_batch, op.conv_params)
+    return _op(backend_of(inner[0]), op.conv_kind, any_batch, op.conv_params)
 
 
 def _any_batch(type_: Any) -> Any:
@@ -107,8 +105,7 @@ def _make(loaded: Any, kind: str, types: Tuple[Any, ...], params: Params, window
     # inner function it links itself.
     op.kwargs = {**op.kwargs, "mode": _inner_mode(loaded)}
     op.conv_kind, op.conv_params, op.window_bytes = kind, params, window_bytes
-    op.conv_backend = loaded.backend.import_name
-    _conv_chunks.register_numba(op.conv_backend, type(op), _static_plan)
+    _conv_chunks.register_numba(op.import_name, type(op), _static_plan)
     return op
 
 
@@ -199,6 +196,8 @@ def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) with the derivatives above, picklable."""
 
     class BuiltConvOp(_derivative_ops.with_derivatives(base)):  # type: ignore[misc]
+        import_name = base.__module__.split(".")[0]  # the backend's
+
         def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
             image, kernel = inputs[:2]
             step = _images_per_chunk(self, image.shape, kernel.shape, image.itemsize)
@@ -206,7 +205,7 @@ def _op_class(base: Any) -> Any:
                 super().perform(node, inputs, outputs)
                 return
             summed = self.conv_kind == GRAD_WEIGHTS
-            function = _conv_chunks.chunk_function(self.conv_backend, _chunk_op(self))
+            function = _conv_chunks.chunk_function(self.import_name, _chunk_op(self))
             outputs[0][0] = _conv_chunks.in_chunks(summed, step, function, inputs)
 
         def connection_pattern(self, node: Any) -> List[List[bool]]:
@@ -227,7 +226,7 @@ def _op_class(base: Any) -> Any:
             return pushforward(self.conv_kind, self.conv_params, inputs, points)
 
         def __reduce__(self) -> Any:
-            return _rebuild_op, (base.__module__.split(".")[0], _derivative_ops.state(self))
+            return _rebuild_op, (self.import_name, _derivative_ops.state(self))
 
     return BuiltConvOp
 
