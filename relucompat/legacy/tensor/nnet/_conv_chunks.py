@@ -15,11 +15,12 @@ the inner graph into their own function, on the whole batch.
 from __future__ import annotations
 
 import importlib
-import sys
 from hashlib import sha256
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
+
+from relucompat.legacy import _numba
 
 # A chunk's window matrix at most (one image's where that is more): at batch 500, LeNet's
 # second layer gathers 61 MiB; the chunks' GEMMs are still hundreds of columns wide.
@@ -74,14 +75,10 @@ def register_numba(
     sizes, or None to run ``op`` on the whole batch."""
     if op_class in _registered:
         return
-    name = import_name + ".link.numba.dispatch.basic"
-    if name not in sys.modules and not _numba_is_default(import_name):
+    basic = _numba.dispatch(import_name)
+    if basic is None:
         return
-    try:
-        basic = importlib.import_module(name)
-        register = basic.register_funcify_and_cache_key
-    except (ImportError, AttributeError):  # no numba, or a dispatch without cache keys
-        return
+    register = basic.register_funcify_and_cache_key
     base = basic.numba_funcify_and_cache_key.dispatch(op_class.__mro__[1])
     _registered.add(op_class)
 
@@ -98,11 +95,6 @@ def register_numba(
         if key is not None:
             key = sha256(str(("relucompat chunks", 1, step, summed, key)).encode()).hexdigest()
         return loop, key
-
-
-def _numba_is_default(import_name: str) -> bool:
-    mode = importlib.import_module(import_name + ".compile.mode")
-    return type(mode.get_default_mode().linker).__name__ == "NumbaLinker"
 
 
 def chunk_function(import_name: str, op: Any) -> Any:
