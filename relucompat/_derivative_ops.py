@@ -21,7 +21,7 @@ from relucompat.lineage import registry
 
 # Built once per key (backend, kind, input types, ...), shared by every graph that uses them.
 _ops: Dict[Tuple[Any, ...], Any] = {}
-_ops_lock = threading.Lock()
+_ops_lock = threading.RLock()  # an op may make another while it is made
 
 
 def cached(key: Tuple[Any, ...], make: Callable[[], Any]) -> Any:

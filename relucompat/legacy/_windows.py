@@ -10,15 +10,15 @@ or past the border (the conv reads channel and image axes as one image, channel 
 that the gather lands in its matrix product's layout: ``index(..., channels=)``). Any
 window, stride, dilation and padding is then one ``AdvancedSubtensor1`` (its gradient one
 ``AdvancedIncSubtensor1``), so a graph holds a few standard ops whatever the sizes, every
-linker has them, and the index is folded into a constant when the sizes are known. Sizes,
-strides, dilations and pads may be ints or symbolic scalars; when all are ints the index is
-computed here, with NumPy, and enters the graph as a constant (no integer graph for JAX to
-trace or Aesara's R_op to walk).
+linker has them. Sizes, strides, dilations and pads may be ints or symbolic scalars; when
+all are ints the index is computed here, with NumPy, and enters the graph as a constant (no
+integer graph for JAX to trace or Aesara's R_op to walk); else one op computes it when the
+function runs (``_window_index``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, Tuple
 
 import numpy as np
 
@@ -41,14 +41,36 @@ def index(
     ``wrap`` a tap past a border reads the opposite border instead (the image is a torus).
     With ``channels`` the index reads every channel, channel major: ``(channels, taps,
     positions)`` from the channel and image axes, the padding at ``channels * prod(sizes)``
-    (a convolution's columns, in the layout of its matrix product)."""
-    nd = len(sizes)
-    known = (*sizes, *taps, *counts, *stride, *dilation, *pad, 1 if channels is None else channels)
-    if all(isinstance(v, (int, np.integer)) for v in known) and isinstance(flip, bool):
-        rows = _index(sizes, taps, counts, stride, dilation, pad, flip, wrap)
-        if channels is not None:
-            rows = _by_channel(np, rows, int(channels), int(np.prod(sizes)))
-        return T.constant(rows)
+    (a convolution's columns, in the layout of its matrix product). Known sizes give a
+    constant; any symbolic one, one op (``_window_index``)."""
+    spec = (*sizes, *taps, *counts, *stride, *dilation, *pad, flip)
+    spec += (1 if channels is None else channels,)
+    by_channel = channels is not None
+    if all(isinstance(v, (int, np.integer)) for v in spec):  # flip too: a bool is an int
+        return T.constant(static_index(len(sizes), wrap, by_channel, spec))
+    from relucompat.legacy import _window_index  # its op's graph is symbolic_index's
+
+    return _window_index.index(T, len(sizes), wrap, by_channel, spec)
+
+
+def _split(nd: int, spec: Sequence[Any]) -> Tuple[Sequence[Any], ...]:
+    """``spec`` (nd sizes, taps, counts, strides, dilations and pads, then flip and
+    channels) as those eight."""
+    return (*(spec[i * nd : (i + 1) * nd] for i in range(6)), spec[6 * nd], spec[6 * nd + 1])
+
+
+def static_index(nd: int, wrap: bool, by_channel: bool, spec: Sequence[Any]) -> np.ndarray:
+    """:func:`index` with NumPy, for ``spec`` as :func:`_split` reads it (ints)."""
+    values = [int(v) for v in spec]
+    sizes, taps, counts, stride, dilation, pad, flip, channels = _split(nd, values)
+    rows = _index(sizes, taps, counts, stride, dilation, pad, bool(flip), wrap)
+    return _by_channel(np, rows, channels, int(np.prod(sizes))) if by_channel else rows
+
+
+def symbolic_index(T: Any, nd: int, wrap: bool, by_channel: bool, spec: Sequence[Any]) -> Any:
+    """:func:`index` as a graph of the backend's tensor ops ``T``, for ``spec`` as
+    :func:`_split` reads it (ints or symbolic; flip a bool or a symbolic one)."""
+    sizes, taps, counts, stride, dilation, pad, flip, channels = _split(nd, spec)
     flat: Any = 0
     inside: Any = True
     for axis in range(nd):
@@ -67,7 +89,7 @@ def index(
         flat = flat * sizes[axis] + where.dimshuffle(*pattern)
         inside = ok if inside is True else T.and_(inside, ok)
     rows = T.switch(inside, flat, product(sizes)).flatten()
-    return rows if channels is None else _by_channel(T, rows, channels, product(sizes))
+    return _by_channel(T, rows, channels, product(sizes)) if by_channel else rows
 
 
 def _by_channel(T: Any, rows: Any, channels: Any, pixels: Any) -> Any:
@@ -89,7 +111,7 @@ def _index(
     flip: bool,
     wrap: bool = False,
 ) -> np.ndarray:
-    """:func:`index` for sizes known when the graph is built, with NumPy."""
+    """The index for sizes known when the graph is built, with NumPy."""
     nd = len(sizes)
     flat: Any = np.zeros((1,) * (2 * nd), dtype="int64")
     inside: Any = np.ones((1,) * (2 * nd), dtype=bool)
