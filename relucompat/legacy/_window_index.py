@@ -5,16 +5,19 @@ From standard ops, that index is an integer graph of some forty nodes (per axis,
 the taps and of the positions, the stride, dilation and padding, the borders' tests), which
 every function that holds it rewrites again and numba compiles node by node: a library's
 test suite, whose small graphs give the input a symbolic shape, spent most of its compile
-time there. Here it is one node, of one int64 vector (``_windows._split``'s ``spec``):
+time there. Here it is one node, of one int64 vector (``_windows.spec_fields`` reads it):
 
-- under the py, C and cvm linkers its ``perform`` computes the index with NumPy
-  (``_windows.static_index``, the constant's code);
+- where the backend runs an op's Python code (the py linker, PyTensor's and Aesara's cvm),
+  ``perform`` computes the index with NumPy (``_windows.static_index``, the constant's
+  code); where it compiles an op's C code (Theano's linkers, every whole-graph ``c``
+  linker), the same loops in C (``_C_CODE``);
 - under numba, one compiled kernel (``_kernel``), with a cache key where the backend takes
   one (PyTensor 2.38 and 3), so that numba's cache keeps it between runs;
 - anywhere else (a numba without cache keys, JAX, PyTorch) the op is what it derives from,
   an ``OpFromGraph`` of the integer graph (``_windows.symbolic_index``), which that linker
-  compiles as it did before. PyTensor 3.3 marks it finalized, so that its rewrites leave
-  that graph alone where they do not run it.
+  compiles as it did before. On PyTensor 3.3 it derives from ``FinalizedOpFromGraph``, so
+  that the rewrite that prepares each inner graph for the linker skips a graph that a
+  linker with the op's own code never runs.
 
 Ops are cached by backend, axes and flags: every graph shares one.
 """
@@ -96,7 +99,7 @@ def _op_class(base: Any) -> Any:
         def infer_shape(self, *arguments: Any) -> Any:
             node, nd = arguments[-2], self.nd  # node after fgraph; Theano 1.0.5 passes none
             spec = [node.inputs[0][i] for i in range(6 * nd + 2)]
-            _, taps, counts, _, _, _, _, channels = _windows._split(nd, spec)
+            _, taps, counts, _, _, _, _, channels = _windows.spec_fields(nd, spec)
             length = _windows.product([*taps, *counts])
             return [(length * channels if self.by_channel else length,)]
 

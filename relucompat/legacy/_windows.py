@@ -53,24 +53,24 @@ def index(
     return _window_index.index(T, len(sizes), wrap, by_channel, spec)
 
 
-def _split(nd: int, spec: Sequence[Any]) -> Tuple[Sequence[Any], ...]:
+def spec_fields(nd: int, spec: Sequence[Any]) -> Tuple[Sequence[Any], ...]:
     """``spec`` (nd sizes, taps, counts, strides, dilations and pads, then flip and
     channels) as those eight."""
     return (*(spec[i * nd : (i + 1) * nd] for i in range(6)), spec[6 * nd], spec[6 * nd + 1])
 
 
 def static_index(nd: int, wrap: bool, by_channel: bool, spec: Sequence[Any]) -> np.ndarray:
-    """:func:`index` with NumPy, for ``spec`` as :func:`_split` reads it (ints)."""
+    """:func:`index` with NumPy, for ``spec`` as :func:`spec_fields` reads it (ints)."""
     values = [int(v) for v in spec]
-    sizes, taps, counts, stride, dilation, pad, flip, channels = _split(nd, values)
+    sizes, taps, counts, stride, dilation, pad, flip, channels = spec_fields(nd, values)
     rows = _index(sizes, taps, counts, stride, dilation, pad, bool(flip), wrap)
     return _by_channel(np, rows, channels, int(np.prod(sizes))) if by_channel else rows
 
 
 def symbolic_index(T: Any, nd: int, wrap: bool, by_channel: bool, spec: Sequence[Any]) -> Any:
     """:func:`index` as a graph of the backend's tensor ops ``T``, for ``spec`` as
-    :func:`_split` reads it (ints or symbolic; flip a bool or a symbolic one)."""
-    sizes, taps, counts, stride, dilation, pad, flip, channels = _split(nd, spec)
+    :func:`spec_fields` reads it (ints or symbolic; flip a bool or a symbolic one)."""
+    sizes, taps, counts, stride, dilation, pad, flip, channels = spec_fields(nd, spec)
     flat: Any = 0
     inside: Any = True
     for axis in range(nd):
