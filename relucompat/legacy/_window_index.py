@@ -74,8 +74,8 @@ def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) computing the index itself, picklable."""
 
     backend_name = base.__module__.split(".")[0]
-    try:  # PyTensor's and Aesara's C interface; Theano's Op has it
-        c_op: Any = importlib.import_module(backend_name + ".link.c.op").CLinkerOp
+    try:  # what the whole-graph C linker asks for; Theano 1.0.5's Op is one
+        c_op: Any = importlib.import_module(backend_name + ".link.c.interface").CLinkerOp
     except ImportError:
         c_op = object
 
