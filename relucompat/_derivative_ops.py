@@ -17,7 +17,7 @@ import threading
 from typing import Any, Callable, Dict, Tuple
 
 from relucompat.discovery import load
-from relucompat.lineage import registry
+from relucompat.lineage import named
 
 # Built once per key (backend, kind, input types, ...), shared by every graph that uses them.
 _ops: Dict[Tuple[Any, ...], Any] = {}
@@ -76,8 +76,7 @@ def state(op: Any) -> Dict[str, Any]:
 def rebuilt(op_class_of: Callable[[Any], Any], import_name: str, state: Dict[str, Any]) -> Any:
     """The op of class ``op_class_of(OpFromGraph)`` for the backend ``import_name``, with
     ``state``."""
-    backend = next(b for b in registry() if b.import_name == import_name)
-    op_class = op_class_of(load(backend).OpFromGraph)
+    op_class = op_class_of(load(named(import_name)).OpFromGraph)
     op = op_class.__new__(op_class)
     op.__dict__.update(state)
     return op

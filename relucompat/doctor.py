@@ -13,7 +13,7 @@ import time
 from typing import Any, Dict, List
 
 from relucompat import __version__, discovery, oracle
-from relucompat.lineage import SHARED_C_MODULES, Backend, Loaded, registry
+from relucompat.lineage import SHARED_C_MODULES, Backend, Loaded, named, registry
 from relucompat.route import explain
 
 __all__ = ["NO_BACKEND", "OK", "SCHEMA", "SELF_CHECK_FAILED", "edges", "render_text", "report"]
@@ -65,7 +65,7 @@ def _backend_entry(info: discovery.BackendInfo) -> Dict[str, Any]:
     entry = info._asdict()  # details: the whole error of a broken install
     entry["routes"] = {}
     if info.usable:
-        loaded = discovery.load(next(b for b in registry() if b.import_name == info.import_name))
+        loaded = discovery.load(named(info.import_name))
         entry["native"] = info.native or f"none: {loaded.backend.no_native_relu()}"
         x = loaded.tensor.vector()
         for semantics in ("theano", "strict"):

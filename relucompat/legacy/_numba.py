@@ -8,6 +8,8 @@ import sys
 from types import ModuleType
 from typing import Optional
 
+from relucompat.lineage._base import default_linker
+
 __all__ = ["dispatch"]
 
 
@@ -16,15 +18,10 @@ def dispatch(import_name: str) -> Optional[ModuleType]:
     (PyTensor 2.38 and 3) and is loaded, or numba is the default linker (then imported
     here); else None, and numba compiles an op's inner graph as the backend does."""
     name = import_name + ".link.numba.dispatch.basic"
-    if name not in sys.modules and not _numba_is_default(import_name):
+    if name not in sys.modules and default_linker(sys.modules[import_name]) != "numba":
         return None
     try:
         basic = importlib.import_module(name)
     except ImportError:  # no numba
         return None
     return basic if hasattr(basic, "register_funcify_and_cache_key") else None
-
-
-def _numba_is_default(import_name: str) -> bool:
-    mode = importlib.import_module(import_name + ".compile.mode")
-    return type(mode.get_default_mode().linker).__name__ == "NumbaLinker"

@@ -34,7 +34,7 @@ import numpy as np
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
 from relucompat.legacy import _numba, _windows
-from relucompat.lineage import registry
+from relucompat.lineage import named
 
 __all__ = ["index"]
 
@@ -104,7 +104,7 @@ def _op_class(base: Any) -> Any:
             return [(length * channels if self.by_channel else length,)]
 
         def _pullback(self, inputs: Any, output_grads: Any) -> Any:
-            loaded = load(_backend(self.import_name))  # an integer input's gradient: zeros
+            loaded = load(named(self.import_name))  # an integer input's gradient: zeros
             return [loaded.tensor.zeros_like(inputs[0], dtype=loaded.module.config.floatX)]
 
         def _pushforward(self, inputs: Any, points: Any) -> Any:
@@ -116,12 +116,8 @@ def _op_class(base: Any) -> Any:
     return WindowIndex
 
 
-def _backend(import_name: str) -> Any:
-    return next(b for b in registry() if b.import_name == import_name)
-
-
 def _rebuild_op(import_name: str, nd: int, wrap: bool, by_channel: bool) -> Any:
-    return _op(_backend(import_name), nd, wrap, by_channel)
+    return _op(named(import_name), nd, wrap, by_channel)
 
 
 _registered: set = set()

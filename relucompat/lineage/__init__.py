@@ -19,6 +19,7 @@ __all__ = [
     "Loaded",
     "Provider",
     "load_apart",
+    "named",
     "registry",
 ]
 
@@ -38,3 +39,8 @@ def registry() -> Tuple[Backend, ...]:
         if not info.name.startswith("_")
     ]
     return tuple(sorted(found, key=lambda backend: backend.priority))
+
+
+def named(import_name: str) -> Backend:
+    """The most preferred declared backend that ``import <import_name>`` loads."""
+    return next(backend for backend in registry() if backend.import_name == import_name)
