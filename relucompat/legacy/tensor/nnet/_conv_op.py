@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 from relucompat import _derivative_ops
 from relucompat.discovery import backend_of, load
 from relucompat.legacy.tensor.nnet import _conv_built, _conv_chunks
+from relucompat.lineage._base import default_linker
 
 __all__ = ["conv"]
 
@@ -134,12 +135,15 @@ _PERFORMING = {"py", "vm", "vm_nogc", "cvm", "cvm_nogc", "c", "c|py", "c|py_nogc
 def _inner_mode(loaded: Any) -> Any:
     """The mode of the inner function that an op's Python code calls, under the linkers in
     _PERFORMING (numba, JAX and PyTorch compile the inner graph into their own): the
-    configured linker where it is one of those, else the py linker, not PyTensor 3.0's
-    default numba. The heavy ops (the gather, the product, the scatter) run NumPy's code
-    either way. PyTensor 3.3 ignores it and links the inner function itself (vm or cvm)."""
-    linker = loaded.module.config.linker
+    default mode's linker where it is one of those (``config.linker`` is "auto" unless a
+    flag names one), else cvm, or py without a C compiler: an op's Python code runs only
+    under a performing linker, whatever the default (PyTensor 3.0's is numba). PyTensor 3.3
+    ignores it and links the inner function itself (vm or cvm)."""
+    linker = default_linker(loaded.module)
+    if linker not in _PERFORMING:
+        linker = "cvm" if loaded.module.config.cxx else "py"
     mode = importlib.import_module(loaded.backend.import_name + ".compile.mode")
-    return mode.Mode(linker=linker if linker in _PERFORMING else "py")
+    return mode.Mode(linker=linker)
 
 
 def _forward(T: Any, img: Any, kern: Any, params: Params) -> Any:
