@@ -13,6 +13,7 @@ module level that makes its class again from the backend's import name.
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from typing import Any, Callable, Dict, Tuple
 
@@ -66,6 +67,19 @@ def _derivative_methods(base: Any) -> Dict[str, Callable[..., Any]]:
         return [self._pushforward(inputs, eval_points)]
 
     return {"L_op": L_op, "R_op": R_op}
+
+
+@functools.lru_cache(maxsize=None)
+def c_op_base(import_name: str) -> Any:
+    """The class that gives an op with its own ``c_code`` a C thunk on every C linker, cvm
+    included (PyTensor's and Aesara's ``COp``; Theano-PyMC's in ``graph.op``); ``object``
+    for Theano 1.0.5, whose every ``Op`` makes one."""
+    for module in (".link.c.op", ".graph.op"):
+        try:
+            return importlib.import_module(import_name + module).COp
+        except (ImportError, AttributeError):
+            pass
+    return object
 
 
 def state(op: Any) -> Dict[str, Any]:

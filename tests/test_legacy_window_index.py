@@ -14,7 +14,7 @@ from fresh_process import loaded_elsewhere
 from harness import Harness, one_linker, static_shapes
 
 import relucompat
-from relucompat.legacy import _window_index, _windows
+from relucompat.legacy import _numba, _window_index, _windows
 
 ALL_LINKERS = True
 
@@ -85,7 +85,7 @@ def test_the_op_gives_the_constants_index(h: Harness, flags: tuple) -> None:
         got = function(np.array(case, dtype="int64"))[0]
         np.testing.assert_array_equal(got, want(flags, case), err_msg=str(case))
     if type(function.maker.linker).__name__ == "NumbaLinker" and h.loaded.linker == "numba":
-        assert type(rows.owner.op) in _window_index._registered  # the kernel, not the graph
+        assert type(rows.owner.op) in _numba._registered  # the kernel, not the graph
 
 
 @pytest.mark.parametrize("flags", list(CASES), **FLAG_IDS)

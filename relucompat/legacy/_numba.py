@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+from hashlib import sha256
 from types import ModuleType
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from relucompat.lineage._base import default_linker
 
-__all__ = ["dispatch"]
+__all__ = ["dispatch", "register_kernel"]
 
 
 def dispatch(import_name: str) -> Optional[ModuleType]:
@@ -25,3 +26,24 @@ def dispatch(import_name: str) -> Optional[ModuleType]:
     except ImportError:  # no numba
         return None
     return basic if hasattr(basic, "register_funcify_and_cache_key") else None
+
+
+_registered: set = set()
+
+
+def register_kernel(
+    import_name: str, op_class: Any, kernel: Callable[[Any, Any], Any], key: Callable[[Any], tuple]
+) -> None:
+    """Give ``op_class``'s ops numba's function ``kernel(njit, op)`` where :func:`dispatch`
+    finds the dispatch, cached under ``key(op)`` (which names the kernel's version): numba
+    then keeps it between runs. Elsewhere numba compiles the op's inner graph."""
+    if op_class in _registered:
+        return
+    basic = dispatch(import_name)
+    if basic is None:
+        return
+    _registered.add(op_class)
+
+    @basic.register_funcify_and_cache_key(op_class)
+    def funcify(op: Any, node: Any = None, **kwargs: Any) -> Any:
+        return kernel(basic.numba_njit, op), sha256(str(key(op)).encode()).hexdigest()

@@ -7,10 +7,9 @@ every function that holds it rewrites again and numba compiles node by node: a l
 test suite, whose small graphs give the input a symbolic shape, spent most of its compile
 time there. Here it is one node, of one int64 vector (``_windows.spec_fields`` reads it):
 
-- where the backend runs an op's Python code (the py linker, PyTensor's and Aesara's cvm),
-  ``perform`` computes the index with NumPy (``_windows.static_index``, the constant's
-  code); where it compiles an op's C code (Theano's linkers, every whole-graph ``c``
-  linker), the same loops in C (``_C_CODE``);
+- on the C linkers (cvm and the whole-graph ``c``), loops in C (``_C_CODE``); under the py
+  linker, ``perform`` computes the index with NumPy (``_windows.static_index``, the
+  constant's code);
 - under numba, one compiled kernel (``_kernel``), with a cache key where the backend takes
   one (PyTensor 2.38 and 3), so that numba's cache keeps it between runs;
 - anywhere else (a numba without cache keys, JAX, PyTorch) the op is what it derives from,
@@ -26,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-from hashlib import sha256
 from typing import Any, List, Sequence
 
 import numpy as np
@@ -65,7 +63,7 @@ def _make(loaded: Any, nd: int, wrap: bool, by_channel: bool) -> Any:
     base = getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph)  # PyTensor 3.3's
     op = _op_class(base)([spec], [rows], inline=False, name="window_index")
     op.nd, op.wrap, op.by_channel = nd, wrap, by_channel
-    _register_numba(loaded.backend.import_name, type(op))
+    _numba.register_kernel(loaded.backend.import_name, type(op), _kernel, _kernel_key)
     return op
 
 
@@ -74,12 +72,9 @@ def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) computing the index itself, picklable."""
 
     backend_name = base.__module__.split(".")[0]
-    try:  # what the whole-graph C linker asks for; Theano 1.0.5's Op is one
-        c_op: Any = importlib.import_module(backend_name + ".link.c.interface").CLinkerOp
-    except ImportError:
-        c_op = object
+    c_op = _derivative_ops.c_op_base(backend_name)
 
-    class WindowIndex(_derivative_ops.with_derivatives(base), c_op):  # type: ignore[misc]
+    class WindowIndex(_derivative_ops.with_derivatives(base), c_op):  # type: ignore[misc,valid-type]
         import_name = backend_name
 
         def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
@@ -120,26 +115,13 @@ def _rebuild_op(import_name: str, nd: int, wrap: bool, by_channel: bool) -> Any:
     return _op(named(import_name), nd, wrap, by_channel)
 
 
-_registered: set = set()
+def _kernel_key(op: Any) -> tuple:
+    return ("relucompat window index", _KERNEL_VERSION, op.nd, op.wrap, op.by_channel)
 
 
-def _register_numba(import_name: str, op_class: Any) -> None:
-    if op_class in _registered:
-        return
-    basic = _numba.dispatch(import_name)
-    if basic is None:
-        return
-    _registered.add(op_class)
-
-    @basic.register_funcify_and_cache_key(op_class)
-    def funcify(op: Any, node: Any = None, **kwargs: Any) -> Any:
-        flags = (op.nd, op.wrap, op.by_channel)
-        key = str(("relucompat window index", _KERNEL_VERSION, *flags))
-        return _kernel(basic.numba_njit, *flags), sha256(key.encode()).hexdigest()
-
-
-def _kernel(njit: Any, nd: int, wrap: bool, by_channel: bool) -> Any:
+def _kernel(njit: Any, op: Any) -> Any:
     """``_windows.static_index`` compiled by numba: one pass over (channel, tap, position)."""
+    nd, wrap, by_channel = op.nd, op.wrap, op.by_channel
 
     @njit
     def window_index(spec: Any) -> Any:
