@@ -8,9 +8,9 @@ flattened into the rows of a ``(pixels + 1, images)`` matrix whose last row is a
 position), the row of the pixel under it, or the fill row where the tap falls in the padding
 or past the border (the conv reads channel and image axes as one image, channel major, so
 that the gather lands in its matrix product's layout: ``index(..., channels=)``). Any
-window, stride, dilation and padding is then one ``AdvancedSubtensor1`` (its gradient one
-``AdvancedIncSubtensor1``), so a graph holds a few standard ops whatever the sizes, every
-linker has them. Sizes, strides, dilations and pads may be ints or symbolic scalars; when
+window, stride, dilation and padding is then one ``AdvancedSubtensor1``, so a graph holds a
+few standard ops whatever the sizes, every linker has them (its gradient is one op,
+``_window_gather``). Sizes, strides, dilations and pads may be ints or symbolic scalars; when
 all are ints the index is computed here, with NumPy, and enters the graph as a constant (no
 integer graph for JAX to trace or Aesara's R_op to walk); else one op computes it when the
 function runs (``_window_index``).
@@ -140,11 +140,9 @@ def gather(T: Any, x: Any, nd: int, rows: Any, fill: Any) -> Any:
     ``fill`` for the row one past the last pixel: ``(len(rows), images)``."""
     lead = product([x.shape[axis] for axis in range(x.ndim - nd)])
     pixels = x.reshape((lead, product([x.shape[axis] for axis in range(x.ndim - nd, x.ndim)])))
-    rows_first = pixels.T
-    # Shaped from the pixels, not alloc'ed: Aesara's R_op requires the fill row's type to
-    # match that of its eval point.
-    padding = T.zeros_like(rows_first[:1]) + T.cast(fill, x.dtype)
-    return T.concatenate([rows_first, padding], axis=0)[rows]
+    from relucompat.legacy import _window_gather  # its gradient is one op
+
+    return _window_gather.gather(T, pixels.T, rows, fill)
 
 
 def product(values: Sequence[Any]) -> Any:
