@@ -69,6 +69,14 @@ def _derivative_methods(base: Any) -> Dict[str, Callable[..., Any]]:
     return {"L_op": L_op, "R_op": R_op}
 
 
+def own_code_base(loaded: Any) -> Any:
+    """The OpFromGraph an op with its own code (C, numba) derives from: PyTensor 3.3's
+    ``FinalizedOpFromGraph``, whose inner graph the rewrite that prepares inner graphs for
+    the linker skips (a linker with the op's code never runs it), else the backend's."""
+    builders = importlib.import_module(loaded.backend.import_name + ".compile.builders")
+    return getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph)
+
+
 @functools.lru_cache(maxsize=None)
 def c_op_base(import_name: str) -> Any:
     """The class that gives an op with its own ``c_code`` a C thunk on every C linker, cvm

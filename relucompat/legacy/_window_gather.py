@@ -72,16 +72,16 @@ def _scatter_op(backend: Any, dtype: str) -> Any:
         T = loaded.tensor
         source, grads, rows = T.matrix("source", dtype=dtype), T.matrix(dtype=dtype), T.lvector()
         # What JAX and PyTorch run, unrewritten: no alloc of a computed shape (JAX needs
-        # concrete ones), no float constant but where a dtype comes with it (JAX makes 0-d
-        # ones Python floats), no arithmetic on the index (PyTorch's compiler then cannot
-        # find it where it is a constant of an inner graph). The zeros are a switch on the
-        # source (x < x is false, NaN included), and their first row the fill's.
-        zeros = T.switch(T.lt(source, source), source, 0.0)
+        # concrete ones) nor of a constant (JAX makes a 0-d one a Python float, and the
+        # alloc float64), no arithmetic on the index (PyTorch's compiler then cannot find it
+        # where it is a constant of an inner graph). The zeros are a switch on the source
+        # (x < x is false, NaN included), and their first row the fill's.
+        zeros = T.switch(T.lt(source, source), source, T.constant(np.asarray(0.0, dtype)))
         padded = T.concatenate([zeros, zeros[:1]], axis=0)
         out = T.inc_subtensor(padded[rows], grads)[:-1]
-        builders = importlib.import_module(backend.import_name + ".compile.builders")
-        base = getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph)  # PyTensor 3.3
-        op = _scatter_class(base)([source, grads, rows], [out], inline=False)
+        op = _scatter_class(_derivative_ops.own_code_base(loaded))(
+            [source, grads, rows], [out], inline=False
+        )
         op.name = "window_scatter"
         _numba.register_kernel(backend.import_name, type(op), _kernel, _kernel_key)
         return op

@@ -24,7 +24,6 @@ Ops are cached by backend, axes and flags: every graph shares one.
 from __future__ import annotations
 
 import functools
-import importlib
 from typing import Any, List, Sequence
 
 import numpy as np
@@ -59,8 +58,7 @@ def _make(loaded: Any, nd: int, wrap: bool, by_channel: bool) -> Any:
     values: List[Any] = [spec[i] for i in range(6 * nd + 2)]
     values[6 * nd] = T.neq(values[6 * nd], 0)  # flip
     rows = _windows.symbolic_index(T, nd, wrap, by_channel, values)
-    builders = importlib.import_module(loaded.backend.import_name + ".compile.builders")
-    base = getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph)  # PyTensor 3.3's
+    base = _derivative_ops.own_code_base(loaded)
     op = _op_class(base)([spec], [rows], inline=False, name="window_index")
     op.nd, op.wrap, op.by_channel = nd, wrap, by_channel
     _numba.register_kernel(loaded.backend.import_name, type(op), _kernel, _kernel_key)
