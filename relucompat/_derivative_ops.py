@@ -39,8 +39,9 @@ def cached(key: Tuple[Any, ...], make: Callable[[], Any]) -> Any:
 @functools.lru_cache(maxsize=None)
 def with_derivatives(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) with derivative methods that call the
-    subclass's ``_pullback`` and ``_pushforward``."""
-    return type(base.__name__, (base,), _derivative_methods(base))
+    subclass's ``_pullback`` and ``_pushforward``, and the backend's ``import_name``."""
+    names = {**_derivative_methods(base), "import_name": base.__module__.split(".")[0]}
+    return type(base.__name__, (base,), names)
 
 
 def _derivative_methods(base: Any) -> Dict[str, Callable[..., Any]]:
@@ -70,18 +71,24 @@ def _derivative_methods(base: Any) -> Dict[str, Callable[..., Any]]:
 
 
 def own_code_base(loaded: Any) -> Any:
-    """The OpFromGraph an op with its own code (C, numba) derives from: PyTensor 3.3's
-    ``FinalizedOpFromGraph``, whose inner graph the rewrite that prepares inner graphs for
-    the linker skips (a linker with the op's code never runs it), else the backend's."""
+    """What an op with its own code (C, numba) derives from: :func:`with_derivatives` of
+    the backend's OpFromGraph (PyTensor 3.3's ``FinalizedOpFromGraph``, whose inner graph
+    the rewrite that prepares inner graphs for the linker skips: a linker with the op's
+    code never runs it) and the backend's ``COp``, so that its ``c_code`` makes a C thunk
+    on every C linker, cvm included."""
     builders = importlib.import_module(loaded.backend.import_name + ".compile.builders")
-    return getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph)
+    return _with_c_op(getattr(builders, "FinalizedOpFromGraph", loaded.OpFromGraph))
 
 
 @functools.lru_cache(maxsize=None)
-def c_op_base(import_name: str) -> Any:
-    """The class that gives an op with its own ``c_code`` a C thunk on every C linker, cvm
-    included (PyTensor's and Aesara's ``COp``; Theano-PyMC's in ``graph.op``); ``object``
-    for Theano 1.0.5, whose every ``Op`` makes one."""
+def _with_c_op(base: Any) -> Any:
+    derived = with_derivatives(base)
+    return type(base.__name__, (derived, _c_op(derived.import_name)), {})
+
+
+def _c_op(import_name: str) -> Any:
+    """PyTensor's and Aesara's ``COp``, Theano-PyMC's in ``graph.op``; ``object`` for
+    Theano 1.0.5, whose every ``Op`` makes C thunks."""
     for module in (".link.c.op", ".graph.op"):
         try:
             return importlib.import_module(import_name + module).COp

@@ -201,7 +201,7 @@ def _op_class(base: Any) -> Any:
             return out
 
         def __reduce__(self) -> Any:
-            return _rebuild_op, (base.__module__.split(".")[0], _derivative_ops.state(self))
+            return _rebuild_op, (self.import_name, _derivative_ops.state(self))
 
     return StrictOpFromGraph
 

@@ -99,8 +99,6 @@ def _gather_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) with the scatter as its pullback, picklable."""
 
     class WindowGather(_derivative_ops.with_derivatives(base)):  # type: ignore[misc]
-        import_name = base.__module__.split(".")[0]
-
         def connection_pattern(self, node: Any) -> List[List[bool]]:
             return [[True], [False]]
 
@@ -130,12 +128,9 @@ def _gather_class(base: Any) -> Any:
 
 @functools.lru_cache(maxsize=None)
 def _scatter_class(base: Any) -> Any:
-    """``base`` (the backend's OpFromGraph) adding rows itself, picklable."""
-    import_name = base.__module__.split(".")[0]
+    """``base`` (``_derivative_ops.own_code_base``) adding rows itself, picklable."""
 
-    c_op = _derivative_ops.c_op_base(import_name)
-
-    class WindowScatter(_derivative_ops.with_derivatives(base), c_op):  # type: ignore[misc,valid-type]
+    class WindowScatter(base):
         def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
             source, grads, rows = inputs
             out = np.zeros((source.shape[0] + 1, source.shape[1]), source.dtype)
@@ -158,15 +153,15 @@ def _scatter_class(base: Any) -> Any:
 
         def _pullback(self, inputs: Any, output_grads: Any) -> Any:
             source, _, rows = inputs
-            gathered = _gather_op(named(import_name), source.dtype, 0.0)(output_grads[0], rows)
-            return [_disconnected(import_name), gathered, _disconnected(import_name)]
+            gathered = _gather_op(named(self.import_name), source.dtype, 0.0)(output_grads[0], rows)
+            return [_disconnected(self.import_name), gathered, _disconnected(self.import_name)]
 
         def _pushforward(self, inputs: Any, points: Any) -> Any:
             source, _, rows = inputs
             return None if points[1] is None else self(source, points[1], rows)
 
         def __reduce__(self) -> Any:
-            return _rebuild_scatter, (import_name, str(self.input_types[0].dtype))
+            return _rebuild_scatter, (self.import_name, str(self.input_types[0].dtype))
 
     return WindowScatter
 

@@ -67,14 +67,9 @@ def _make(loaded: Any, nd: int, wrap: bool, by_channel: bool) -> Any:
 
 @functools.lru_cache(maxsize=None)
 def _op_class(base: Any) -> Any:
-    """``base`` (the backend's OpFromGraph) computing the index itself, picklable."""
+    """``base`` (``_derivative_ops.own_code_base``) computing the index itself, picklable."""
 
-    backend_name = base.__module__.split(".")[0]
-    c_op = _derivative_ops.c_op_base(backend_name)
-
-    class WindowIndex(_derivative_ops.with_derivatives(base), c_op):  # type: ignore[misc,valid-type]
-        import_name = backend_name
-
+    class WindowIndex(base):
         def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
             outputs[0][0] = _windows.static_index(self.nd, self.wrap, self.by_channel, inputs[0])
 

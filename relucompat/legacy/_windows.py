@@ -22,6 +22,8 @@ from typing import Any, Sequence, Tuple
 
 import numpy as np
 
+from relucompat.legacy import _window_gather
+
 
 def index(
     T: Any,
@@ -140,8 +142,6 @@ def gather(T: Any, x: Any, nd: int, rows: Any, fill: Any) -> Any:
     ``fill`` for the row one past the last pixel: ``(len(rows), images)``."""
     lead = product([x.shape[axis] for axis in range(x.ndim - nd)])
     pixels = x.reshape((lead, product([x.shape[axis] for axis in range(x.ndim - nd, x.ndim)])))
-    from relucompat.legacy import _window_gather  # its gradient is one op
-
     return _window_gather.gather(T, pixels.T, rows, fill)
 
 

@@ -200,8 +200,6 @@ def _op_class(base: Any) -> Any:
     """``base`` (the backend's OpFromGraph) with the derivatives above, picklable."""
 
     class BuiltConvOp(_derivative_ops.with_derivatives(base)):  # type: ignore[misc]
-        import_name = base.__module__.split(".")[0]  # the backend's
-
         def perform(self, node: Any, inputs: Any, outputs: Any) -> None:
             image, kernel = inputs[:2]
             step = _images_per_chunk(self, image.shape, kernel.shape, image.itemsize)
