@@ -14,6 +14,7 @@ the inner graph into their own function, on the whole batch.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from hashlib import sha256
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
@@ -113,11 +114,7 @@ def _rewritten(import_name: str, op: Any, linker: str) -> Any:
     backend does that in a graph rewrite, which reaches the ops in a graph but not the
     chunks' op, and links the inner graph as it is (PyTensor 3.3); else None: the backend
     rewrites the inner graph when it compiles it."""
-    try:
-        rewriting = importlib.import_module(import_name + ".compile.rewriting")
-    except ImportError:
-        return None
-    rewrite = getattr(rewriting, "rewrite_ofg_inner_graph", None)
+    rewrite = _inner_graph_rewrite(import_name)
     if rewrite is None:
         return None
     key = (op, linker)
@@ -129,6 +126,17 @@ def _rewritten(import_name: str, op: Any, linker: str) -> Any:
         rewrite(mode.linker, op, None, inner, mode=mode)
         _rewritten_ops[key] = op.clone_with_inner_graph(inner)
     return _rewritten_ops[key]
+
+
+@functools.lru_cache(maxsize=None)
+def _inner_graph_rewrite(import_name: str) -> Any:
+    """The backend's graph rewrite of an ``OpFromGraph``'s inner graph, or None. Looked up
+    once: a failed import is not cached by Python, and ``perform`` asks at every call."""
+    try:
+        rewriting = importlib.import_module(import_name + ".compile.rewriting")
+    except ImportError:
+        return None
+    return getattr(rewriting, "rewrite_ofg_inner_graph", None)
 
 
 def _numba_loop(njit: Any, inner: Any, step: int, summed: bool, arity: int) -> Any:

@@ -70,6 +70,7 @@ def _op(backend: Any, kind: str, types: Tuple[Any, ...], params: Params) -> Any:
     )
 
 
+@functools.lru_cache(maxsize=None)  # ops are cached (``_op``): so are theirs
 def _chunk_op(op: Any) -> Any:
     """The op of ``op``'s kind and parameters for any batch size, which ``_conv_chunks`` runs
     on slices of the batch (``op``'s own may know its batch, and fold it into its graph)."""
