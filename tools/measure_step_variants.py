@@ -3,8 +3,8 @@ in fresh processes (the bench compares candidates for relu, not these).
 
 Not the bench: a measurement for issue 27 (docs/performance.md, "Legacy programs against
 Theano 1.0.5"). The step is ``relucompat bench --model MODEL``'s, the ``"theano"`` route,
-compiled with LINKER (the backend's default if not given) and called once; then the median
-and the least of 30 warm calls (8 at batch 500 and over) are printed. Variants:
+compiled with LINKER (the backend's default if not given); the median of 30 warm calls
+(8 at batch 500 and over), as ``bench.medians_in_turns`` takes it, is printed. Variants:
 
 - ``--window-bytes N``: the built conv's chunk budget (``_conv_chunks.WINDOW_BYTES``);
 - ``--excluding TAG`` (repeatable): the mode without those rewrites, as
@@ -19,8 +19,7 @@ Run each variant in its own process, in turns with the others, e.g.:
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import functools
 from typing import List, Optional
 
 
@@ -41,31 +40,19 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     from relucompat import bench_model
     from relucompat._model_graphs import MODELS
+    from relucompat.bench import compile_mode, medians_in_turns
     from relucompat.discovery import default
 
     backend = default()
-    mode_module = backend.module.compile.mode
-    mode = mode_module.Mode(linker=args.linker) if args.linker else mode_module.get_default_mode()
+    mode = compile_mode(backend, args.linker) or backend.module.compile.mode.get_default_mode()
     if args.excluding:
         mode = mode.excluding(*args.excluding)
     relu = bench_model._activation(backend, bench_model._theano_route())
-    model = MODELS[args.model]
-    (inputs, cost, updates), data = bench_model._training(
-        backend, model, relu, args.batch, args.dtype
-    )
-    step = backend.module.function(inputs, cost, updates=updates, mode=mode)
-    step(*data)
-    seconds = []
-    for _ in range(30 if args.batch < 500 else 8):
-        start = time.perf_counter()
-        step(*data)
-        seconds.append(time.perf_counter() - start)
+    step, data = bench_model._step(backend, MODELS[args.model], relu, args.batch, args.dtype, mode)
+    (median,) = medians_in_turns([functools.partial(step, *data)], 30 if args.batch < 500 else 8)
     name = f"{backend.distribution.name} {backend.module.__version__}"
     variant = f"window_bytes={_conv_chunks.WINDOW_BYTES} excluding={','.join(args.excluding)}"
-    print(
-        f"{name} {args.model} batch {args.batch} {variant}: "
-        f"median {statistics.median(seconds) * 1e3:.2f} ms, least {min(seconds) * 1e3:.2f} ms"
-    )
+    print(f"{name} {args.model} batch {args.batch} {variant}: median {median * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":
